@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""One command for the lesson. Needs only Python 3.10+ and pip; sets everything else up itself.
+
+    python3 lesson.py lab        set up, fetch the data, open the lesson in JupyterLab
+    python3 lesson.py test       set up, fetch the data, run every test (notebooks in quick mode)
+
+Other commands, for instructors and developers:
+
+    python3 lesson.py setup      only create/update the virtual environment .venv/
+    python3 lesson.py prefetch   fetch and verify all data; prints a pass/fail table
+    python3 lesson.py bench      run episodes in full mode; time, memory and accuracy table
+    python3 lesson.py lint       ruff over the helper package, tests and notebooks
+
+Add --no-venv to use the current Python environment instead of .venv/ (conda, Binder, Colab).
+Arguments after the command go to the tool it runs (jupyter lab, pytest, the benchmark).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP_NAME = ".cnnlesson-installed"
+USAGE = __doc__
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def requirements_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def run(cmd: list[str], **kwargs) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kwargs)
+
+
+def setup(use_venv: bool) -> str:
+    """Return the Python to run the lesson with, installing what is missing."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
+    if not use_venv:
+        python = sys.executable
+        stamp = Path(sys.prefix) / STAMP_NAME
+    else:
+        python = str(venv_python())
+        stamp = VENV / STAMP_NAME
+        if not venv_python().exists():
+            print(f"Creating the virtual environment {VENV} ...", flush=True)
+            venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = requirements_hash()
+    if not stamp.exists() or stamp.read_text().strip() != wanted:
+        print("Installing the pinned packages and the helper package (a few minutes, once) ...",
+              flush=True)
+        pip = [python, "-m", "pip", "--disable-pip-version-check"]
+        code = run(pip + ["install", "--quiet", "-r", "requirements.txt", "-e", "."])
+        if code != 0:
+            sys.exit("Installing the packages failed (see pip's message above).")
+        stamp.write_text(wanted + "\n")
+    return python
+
+
+def prefetch(python: str) -> int:
+    return run([python, "-m", "cnnlesson.prefetch"])
+
+
+def main(argv: list[str]) -> int:
+    use_venv = "--no-venv" not in argv
+    argv = [a for a in argv if a != "--no-venv"]
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in {"setup", "lab", "test", "prefetch", "bench", "lint"}:
+        print(f"Unknown command {command!r}.\n{USAGE}")
+        return 2
+    python = setup(use_venv)
+    if command == "setup":
+        return 0
+    if command == "prefetch":
+        return prefetch(python)
+    if command == "lab":
+        if prefetch(python) != 0:
+            print("Some data is missing (see the table above); episodes that need it will say "
+                  "so. Opening the lesson anyway.", flush=True)
+        return run([python, "-m", "jupyterlab", "--notebook-dir", str(ROOT),
+                    "--LabApp.default_url=/lab/tree/episodes", *rest])
+    if command == "test":
+        if prefetch(python) != 0:
+            return 1
+        env = {**os.environ, "CNNLESSON_MODE": "quick", "CNNLESSON_NO_PROGRESS": "1"}
+        return run([python, "-m", "pytest", *rest], env=env)
+    if command == "bench":
+        return run([python, "-m", "cnnlesson.benchmark", *rest])
+    if command == "lint":
+        return run([python, "-m", "ruff", "check", "lesson.py", "scripts", "tests", "episodes",
+                    *rest])
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

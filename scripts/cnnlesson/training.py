@@ -1,0 +1,82 @@
+"""Saving what an episode trains: the model and its history, atomically, under one name.
+
+``fit_outputs/<name>.keras`` holds the model and ``fit_outputs/<name>.history.json`` its training
+history plus the final test metrics, the class names and the versions it was made with.
+Episode 07 teaches the file formats themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import settings
+from .download import atomic_write_bytes
+
+
+def model_path(name: str) -> Path:
+    """``fit_outputs/<name>.keras`` (``fit_outputs/quick/`` in quick mode)."""
+    return settings.output_path(f"{name}.keras")
+
+
+def history_path(name: str) -> Path:
+    """``fit_outputs/<name>.history.json`` (``fit_outputs/quick/`` in quick mode)."""
+    return settings.output_path(f"{name}.history.json")
+
+
+def save_model(model, name: str) -> Path:
+    """Save ``model`` as ``<name>.keras`` in the output folder. The file is written beside its
+    final name and renamed into place, so an interrupted save never leaves a broken model."""
+    path = model_path(name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
+    os.close(fd)
+    try:
+        model.save(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def save_history(history, name: str, *, class_names=None, **metrics: float) -> Path:
+    """Save a Keras ``History`` (or its ``.history`` dict) with final metrics such as
+    ``test_accuracy=0.65`` as ``<name>.history.json``; returns the path."""
+    import keras
+
+    record: dict[str, Any] = {
+        "name": name,
+        "history": {k: [float(v) for v in vals]
+                    for k, vals in getattr(history, "history", history).items()},
+        "metrics": {k: float(v) for k, v in metrics.items()},
+        "class_names": list(class_names) if class_names is not None else None,
+        "mode": "quick" if settings.is_quick() else "full",
+        "versions": {"keras": keras.__version__, "python": platform.python_version()},
+        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    return atomic_write_bytes(history_path(name), json.dumps(record, indent=1).encode())
+
+
+def load_history(name: str) -> dict[str, Any]:
+    """Read what :func:`save_history` wrote: ``record["history"]["val_accuracy"]`` etc."""
+    path = history_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"No saved history named {name!r} at {path}: run the episode "
+                                "that trains it first.")
+    return json.loads(path.read_text())
+
+
+def load_model(name: str):
+    """Load ``<name>.keras`` from the output folder, with a clear error when it is missing."""
+    import keras
+
+    path = model_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"No saved model named {name!r} at {path}: run the episode "
+                                "that trains it first.")
+    return keras.models.load_model(path)
