@@ -1,0 +1,148 @@
+"""Benchmark: run episodes top to bottom in full mode; wall time, kernel peak RSS, accuracy.
+
+    python3 lesson.py bench                      every episode
+    python3 lesson.py bench 01 03                episodes whose file names start with 01 or 03
+    python3 lesson.py bench 01 --store           also store the run's outputs in the notebook
+    python3 lesson.py bench 01 --quick           quick mode (a smoke test of the benchmark)
+
+Results are merged into ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed:
+instructors read the timings there). Test accuracy per model comes from the
+``fit_outputs/<name>.history.json`` files the run writes. This is a measurement, not a test:
+run nothing else on the machine meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from . import notebooks, settings
+
+MARKER = "__CNNLESSON_BENCHMARK__"
+MEASURE_CELL = f"""\
+import json as _json, resource as _resource, sys as _sys
+_peak = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
+_peak_mb = _peak / 2**20 if _sys.platform == "darwin" else _peak / 1024
+print("{MARKER}" + _json.dumps({{"peak_rss_mb": round(_peak_mb)}}))
+"""
+
+# Budgets from the issues (full mode, 2-core CPU): seconds, MB, minimum test accuracy per model.
+BUDGETS = {
+    "01_introduction": {"seconds": 180, "peak_rss_mb": 1500, "min_accuracy": {"01_intro_cnn": 0.62}},
+}
+
+
+def _measurement(nb) -> dict:
+    for out in nb.cells[-1].get("outputs", []):
+        text = out.get("text", "")
+        if MARKER in text:
+            return json.loads(text.split(MARKER, 1)[1].strip().splitlines()[0])
+    raise RuntimeError("the measurement cell printed nothing")
+
+
+def _new_histories(since: float) -> dict[str, dict]:
+    found = {}
+    for path in sorted(settings.output_dir().glob("*.history.json")):
+        if path.stat().st_mtime >= since:
+            record = json.loads(path.read_text())
+            found[record["name"]] = record.get("metrics", {})
+    return found
+
+
+def bench_notebook(path: Path, *, store: bool) -> dict:
+    start_clock = time.time()
+    start = time.perf_counter()
+    nb = notebooks.execute(path, extra_cells=[MEASURE_CELL])
+    seconds = time.perf_counter() - start
+    result = {"notebook": path.name, "seconds": round(seconds, 1), **_measurement(nb),
+              "models": _new_histories(start_clock)}
+    if store:
+        nb.cells.pop()  # the measurement cell is not part of the lesson
+        notebooks.write(nb, path)
+    return result
+
+
+def check_budget(stem: str, result: dict) -> list[str]:
+    budget = BUDGETS.get(stem)
+    if not budget:
+        return []
+    problems = []
+    if result["seconds"] > budget["seconds"]:
+        problems.append(f"time {result['seconds']} s > {budget['seconds']} s")
+    if result["peak_rss_mb"] > budget["peak_rss_mb"]:
+        problems.append(f"peak RSS {result['peak_rss_mb']} MB > {budget['peak_rss_mb']} MB")
+    for model, minimum in budget.get("min_accuracy", {}).items():
+        acc = result["models"].get(model, {}).get("test_accuracy")
+        if acc is None or acc < minimum:
+            problems.append(f"{model} test accuracy {acc} < {minimum}")
+    return problems
+
+
+def write_tables(results: dict, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `python3 lesson.py bench` (full mode unless marked quick). Wall time is the",
+        "whole notebook run, kernel start included; peak RSS is the kernel's maximum resident",
+        "memory. Budgets come from the issues.",
+        "",
+        "| episode | mode | wall time | kernel peak RSS | models: test accuracy | budget | machine | date |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for stem, r in sorted(results["episodes"].items()):
+        models = ", ".join(f"{k}: {v['test_accuracy']:.3f}" for k, v in r["models"].items()
+                           if "test_accuracy" in v) or "—"
+        budget = "—" if stem not in BUDGETS or r["mode"] != "full" else (
+            "met" if not r["budget_problems"] else "MISSED: " + "; ".join(r["budget_problems"]))
+        lines.append(f"| {stem} | {r['mode']} | {r['seconds']:.0f} s | {r['peak_rss_mb']:,} MB | "
+                     f"{models} | {budget} | {r['machine']} | {r['date']} |")
+    (out_dir / "results.md").write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lesson.py bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("episodes", nargs="*", help="episode numbers or name prefixes")
+    parser.add_argument("--store", action="store_true",
+                        help="store the run's outputs in the notebooks")
+    parser.add_argument("--quick", action="store_true", help="run in quick mode")
+    args = parser.parse_args(argv)
+
+    os.environ[settings.MODE_VARIABLE] = "quick" if args.quick else "full"
+    os.environ.setdefault("CNNLESSON_NO_PROGRESS", "1")
+    root = settings.project_root()
+    chosen = [p for p in notebooks.episode_notebooks(root)
+              if not args.episodes or any(p.name.startswith(e) for e in args.episodes)]
+    if not chosen:
+        print("No episode notebook matches", args.episodes)
+        return 2
+    out_dir = root / "benchmarks"
+    results_path = out_dir / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {"episodes": {}}
+    machine = f"{os.cpu_count()} CPU, {platform.machine()}"
+    failed = False
+    for path in chosen:
+        print(f"Running {path.name} in {os.environ[settings.MODE_VARIABLE]} mode ...", flush=True)
+        r = bench_notebook(path, store=args.store)
+        r.update(mode=os.environ[settings.MODE_VARIABLE], machine=machine,
+                 date=time.strftime("%Y-%m-%d"))
+        r["budget_problems"] = check_budget(path.stem, r) if not args.quick else []
+        failed |= bool(r["budget_problems"])
+        print(json.dumps(r, indent=1), flush=True)
+        if not args.quick:  # quick runs are smoke tests; only full runs are recorded
+            results["episodes"][path.stem] = r
+            write_tables(results, out_dir)
+    if not args.quick:
+        print((out_dir / "results.md").read_text())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,80 @@
+"""Executing and normalizing the episode notebooks (developer tooling, not lesson content).
+
+Stored notebooks keep the outputs of a full-mode run, so learners see real results on GitHub and
+nbval has deterministic outputs to compare against. Before storing, outputs that differ from
+machine to machine are removed: stderr streams (TensorFlow's start-up logs, warnings), widget
+state and per-cell timing metadata.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop volatile parts in place (stderr, widget state, timings) and return the notebook."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and out.name == "stderr":
+                continue
+            if out.output_type in ("display_data", "execute_result"):
+                out.data.pop(WIDGET_VIEW, None)
+                if not out.data:
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+        if cell.execution_count is not None:
+            count += 1
+            cell.execution_count = count
+            for out in kept:
+                if out.output_type == "execute_result":
+                    out.execution_count = count
+    return nb
+
+
+def execute(path: str | os.PathLike, *, env: dict[str, str] | None = None,
+            extra_cells: list[str] = (), timeout: int = 1800) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel started in the notebook's folder (as nbval
+    and JupyterLab do), with ``env`` added to the environment. ``extra_cells`` are appended
+    code cells (the benchmark's measurements); they stay in the returned notebook."""
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    for source in extra_cells:
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+    old_env = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    return nb
+
+
+def write(nb: nbformat.NotebookNode, path: str | os.PathLike) -> None:
+    """Write a normalized notebook (atomically, with a trailing newline)."""
+    from .download import atomic_write_bytes
+
+    text = nbformat.writes(normalize(nb)) + "\n"
+    atomic_write_bytes(path, text.encode())
+
+
+def episode_notebooks(root: Path) -> list[Path]:
+    """The numbered episode notebooks, in order."""
+    return sorted(p for p in (root / "episodes").glob("[0-9][0-9]_*.ipynb"))
