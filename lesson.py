@@ -50,7 +50,7 @@ def run(cmd: list[str], **kwargs) -> int:
 
 def setup(use_venv: bool) -> str:
     """Return the Python to run the lesson with, installing what is missing."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (runs under any python3, says why it stops)
         sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
     if not use_venv:
         python = sys.executable

@@ -33,7 +33,8 @@ print("{MARKER}" + _json.dumps({{"peak_rss_mb": round(_peak_mb)}}))
 
 # Budgets from the issues (full mode, 2-core CPU): seconds, MB, minimum test accuracy per model.
 BUDGETS = {
-    "01_introduction": {"seconds": 180, "peak_rss_mb": 1500, "min_accuracy": {"01_intro_cnn": 0.62}},
+    "01_introduction": {"seconds": 180, "peak_rss_mb": 1500,
+                        "min_accuracy": {"01_intro_cnn": 0.62}},
 }
 
 
@@ -93,7 +94,8 @@ def write_tables(results: dict, out_dir: Path) -> None:
         "whole notebook run, kernel start included; peak RSS is the kernel's maximum resident",
         "memory. Budgets come from the issues.",
         "",
-        "| episode | mode | wall time | kernel peak RSS | models: test accuracy | budget | machine | date |",
+        "| episode | mode | wall time | kernel peak RSS | models: test accuracy | budget "
+        "| machine | date |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for stem, r in sorted(results["episodes"].items()):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 MODE_VARIABLE = "CNNLESSON_MODE"
-"""``quick`` gives smoke-test sizes (used by the tests); anything else, or unset, the full lesson."""
+"""``quick`` gives smoke-test sizes (the tests use it); anything else, or unset: the full lesson."""
 
 HOME_VARIABLE = "CNNLESSON_HOME"
 DATA_DIR_VARIABLE = "CNNLESSON_DATA_DIR"
@@ -94,7 +94,8 @@ def run_settings(*, full: dict[str, Any], quick: dict[str, Any]) -> RunSettings:
     value that only one mode defines.
     """
     if set(full) != set(quick):
-        raise ValueError(f"full and quick settings differ in names: {sorted(set(full) ^ set(quick))}")
+        differ = sorted(set(full) ^ set(quick))
+        raise ValueError(f"full and quick settings differ in names: {differ}")
     mode = "quick" if is_quick() else "full"
     return RunSettings(mode=mode, values=dict(quick if mode == "quick" else full))
 

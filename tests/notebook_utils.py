@@ -1,0 +1,37 @@
+"""Reading stored notebooks in tests: prose, outputs, tags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def episodes() -> list[Path]:
+    return sorted((ROOT / "episodes").glob("[0-9][0-9]_*.ipynb"))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def prose(nb) -> str:
+    """All markdown, with line breaks folded to spaces."""
+    text = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return re.sub(r"[ \t]*\n[ \t]*(?!\n)", " ", text)
+
+
+def output_text(nb) -> str:
+    """Everything the code cells printed or displayed as plain text (ANSI codes removed)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                parts.append(out.text)
+            elif "data" in out:
+                parts.append(out.data.get("text/plain", ""))
+    return ANSI.sub("", "\n".join(parts))

@@ -1,0 +1,29 @@
+"""lesson.py, the front door: its usage and its refusal of unknown commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from notebook_utils import ROOT
+
+
+def lesson(*args):
+    return subprocess.run([sys.executable, str(ROOT / "lesson.py"), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_help_names_the_two_commands():
+    out = lesson("--help")
+    assert out.returncode == 0
+    assert "python3 lesson.py lab" in out.stdout and "python3 lesson.py test" in out.stdout
+
+
+def test_unknown_command_is_refused():
+    out = lesson("frobnicate")
+    assert out.returncode == 2 and "Unknown command" in out.stdout
+
+
+def test_readme_states_the_same_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "python3 lesson.py lab" in readme and "python3 lesson.py test" in readme
