@@ -106,8 +106,8 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         return run([python, "-m", "cnnlesson.benchmark", *rest])
     if command == "lint":
-        return run([python, "-m", "ruff", "check", "lesson.py", "scripts", "tests", "episodes",
-                    *rest])
+        return run([python, "-m", "ruff", "check", "lesson.py", "conftest.py", "scripts",
+                    "tests", "episodes", *rest])
     return 2
 
 

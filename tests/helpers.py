@@ -60,7 +60,7 @@ def _handler_for(state: LocalServer):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):  # noqa: N802 (the name http.server calls)
+        def do_GET(self):
             state.requests.append(self.path)
             route = state.routes.get(self.path)
             if route is None:
@@ -81,7 +81,7 @@ def _handler_for(state: LocalServer):
                 self.wfile.write(route.body)
             self.wfile.flush()
 
-        def log_message(self, format, *args):  # noqa: A002
+        def log_message(self, format, *args):
             pass
 
     return Handler

@@ -274,9 +274,6 @@ def test_mirror_cache_follows_folder_contents(mirror, data_env, monkeypatch):
     assert data.class_counts(second.y_train, second.class_names)["cat"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the mirror cache fingerprint is only (file count, total "
-                                       "bytes), so moving an image to another class folder "
-                                       "returns the stale cached labels")
 def test_mirror_cache_notices_moved_image(mirror, data_env, monkeypatch):
     root, _ = mirror
     monkeypatch.setenv(data.MIRROR_VARIABLE, str(root))
@@ -618,3 +615,10 @@ def test_class_counts():
     assert counts == {"a": 1, "b": 0, "c": 3, "d": 0}
     assert list(counts) == ["a", "b", "c", "d"]
     assert all(type(v) is int for v in counts.values())
+
+
+def test_mirror_without_a_train_folder(tmp_path, data_env, monkeypatch):
+    (tmp_path / "half_mirror" / "test" / "cat").mkdir(parents=True)
+    monkeypatch.setenv(data.MIRROR_VARIABLE, str(tmp_path / "half_mirror"))
+    with pytest.raises(DataUnavailableError, match=r"no train/ subfolder"):
+        data.load_cifar10()

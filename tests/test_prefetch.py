@@ -69,8 +69,6 @@ def test_main_passes_when_all_pass(data_dir, monkeypatch, capsys):
     assert "can run offline" in out
 
 
-@pytest.mark.xfail(strict=True, reason="run_checks uses `checks or CHECKS`, so an empty list runs "
-                                       "the default checks (which download CIFAR-10)")
 def test_run_checks_with_no_checks(monkeypatch):
     monkeypatch.setattr(prefetch, "CHECKS", [("default", passing)])
 

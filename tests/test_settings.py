@@ -108,15 +108,10 @@ def test_str_in_quick_mode(monkeypatch):
     assert "train_size=500" in text
 
 
-@pytest.mark.xfail(strict=True, reason="RunSettings.__str__ formats bools with {:,} (bool is an "
-                                       "int), so augment=True prints as augment=1")
 def test_str_shows_booleans_as_booleans():
     assert "augment=True" in str(RunSettings("full", {"augment": True}))
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="RunSettings.__getattr__ reads self.values, which is not set yet on "
-                          "the bare instance copy/pickle create, so it recurses forever")
 def test_run_settings_can_be_copied():
     run = RunSettings("quick", dict(QUICK))
 

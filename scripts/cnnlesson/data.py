@@ -8,6 +8,7 @@ is ever made: all of CIFAR-10 takes 184 MB this way, and 1.5 GB as float64.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -205,13 +206,18 @@ def load_image_folder(root: str | os.PathLike, *, class_names: Sequence[str] | N
 # --------------------------------------------------------------------------------------------
 
 def _folder_fingerprint(root: Path) -> str:
-    count, size = 0, 0
+    """A digest of every file's path, size and modification time: any change to the folder
+    (an image added, removed, moved to another class or replaced) invalidates the cache."""
+    digest = hashlib.sha256(f"v{CACHE_VERSION}:{root.resolve()}".encode())
+    count = 0
     for split in ("train", "test"):
         for class_dir in _class_folders(root / split):
-            for entry in os.scandir(class_dir):
+            for entry in sorted(os.scandir(class_dir), key=lambda e: e.name):
+                stat = entry.stat()
+                digest.update(f"{split}/{class_dir.name}/{entry.name}:{stat.st_size}:"
+                              f"{stat.st_mtime_ns}\n".encode())
                 count += 1
-                size += entry.stat().st_size
-    return f"v{CACHE_VERSION}:{root.resolve()}:{count}:{size}"
+    return f"{count}:{digest.hexdigest()}"
 
 
 def _save_cache(path: Path, ds: ImageDataset, fingerprint: str) -> None:
@@ -274,6 +280,12 @@ def load_cifar10(*, url: str = CIFAR10_URL, sha256: str = CIFAR10_SHA256) -> Ima
         if not root.is_dir():
             raise DataUnavailableError(f"{MIRROR_VARIABLE} is set to {mirror}, but there is no "
                                        "such folder. Fix the path or unset the variable.")
+        missing = [s for s in ("train", "test") if not (root / s).is_dir()]
+        if missing:
+            raise DataUnavailableError(
+                f"{MIRROR_VARIABLE} is set to {mirror}, but that folder has no "
+                f"{' or '.join(s + '/' for s in missing)} subfolder. A mirror holds "
+                "<folder>/train/<class>/*.jpg and <folder>/test/<class>/*.jpg.")
         fingerprint = _folder_fingerprint(root)
         cache = cache_dir / "cifar10-mirror.npz"
         ds = _load_cache(cache, fingerprint, source=f"mirror {root}")

@@ -7,6 +7,7 @@ matched; an interrupted or corrupt download leaves nothing behind that a later r
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.error
@@ -74,7 +75,7 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
     try:
         try:
             response = urllib.request.urlopen(url, timeout=timeout)
-        except (urllib.error.URLError, OSError) as err:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
             reason = getattr(err, "reason", err)
             raise DataUnavailableError(
                 f"Could not download {url} ({reason}). Check your internet connection. {hint}"
@@ -89,7 +90,7 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
                 while True:
                     try:
                         block = response.read(CHUNK)
-                    except (OSError, urllib.error.URLError) as err:
+                    except (OSError, urllib.error.URLError, http.client.HTTPException) as err:
                         raise DataUnavailableError(
                             f"The download of {url} broke off after {received:,} bytes ({err}). "
                             f"Nothing was kept; run it again. {hint}") from None

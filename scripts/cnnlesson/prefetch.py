@@ -48,7 +48,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [("CIFAR-10", check_cifar10)]
 
 def run_checks(checks=None) -> list[CheckResult]:
     results = []
-    for name, check in checks or CHECKS:
+    for name, check in CHECKS if checks is None else checks:
         start = time.perf_counter()
         try:
             detail, ok = check(), True
@@ -59,6 +59,8 @@ def run_checks(checks=None) -> list[CheckResult]:
 
 
 def format_table(results: list[CheckResult]) -> str:
+    if not results:
+        return "(no checks)"
     width = max(len(r.name) for r in results)
     lines = [f"{'what':<{width}}  result  time    detail", "-" * (width + 40)]
     for r in results:

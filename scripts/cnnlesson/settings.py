@@ -72,14 +72,17 @@ class RunSettings:
     values: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "values" or name.startswith("__"):  # copy/pickle probe before __init__
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:
             raise AttributeError(f"no run setting named {name!r}") from None
 
     def __str__(self) -> str:
-        sizes = ", ".join(f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}"
-                          for k, v in self.values.items())
+        sizes = ", ".join(
+            f"{k}={v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}={v}"
+            for k, v in self.values.items())
         hint = (f"quick smoke-test sizes ({MODE_VARIABLE}=quick)" if self.mode == "quick"
                 else f"the full lesson (set {MODE_VARIABLE}=quick for a smoke test)")
         return f"Mode: {self.mode}: {sizes}  [{hint}]"
