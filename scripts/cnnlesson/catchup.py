@@ -1,0 +1,148 @@
+"""Catch-up models: so every episode runs on its own.
+
+An episode that needs a model trained in an earlier one calls :func:`load_trained_model`. It
+loads the learner's own model from ``fit_outputs/`` if there is one, and otherwise the catch-up
+copy in ``fit_outputs/catchup/`` (committed to the repository), after checking that it was made
+with this Keras version and for these class names.
+
+``python3 lesson.py catchup`` retrains every catch-up model with the recipe of the episode that
+teaches it, in full mode, and writes the model (without optimizer state, to stay small) and its
+history beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import settings, training
+
+
+class CatchupMismatchError(RuntimeError):
+    """A catch-up model does not fit this installation (Keras version or class names)."""
+
+
+def catchup_dir() -> Path:
+    return settings.project_root() / "fit_outputs" / "catchup"
+
+
+def _major_minor(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".")[:2])
+
+
+def check_record(record: dict, class_names: Sequence[str] | None, name: str) -> None:
+    """Raise :class:`CatchupMismatchError` unless a saved history record matches this Keras
+    (same major.minor version) and, if given, these class names (same names, same order)."""
+    import keras
+
+    saved = record.get("versions", {}).get("keras", "?")
+    if saved == "?" or _major_minor(saved) != _major_minor(keras.__version__):
+        raise CatchupMismatchError(
+            f"The catch-up model {name!r} was saved with Keras {saved}, but this is Keras "
+            f"{keras.__version__}. Run `python3 lesson.py catchup` to retrain it, or run the "
+            "episode that trains it.")
+    if class_names is not None and list(record.get("class_names") or []) != list(class_names):
+        raise CatchupMismatchError(
+            f"The catch-up model {name!r} predicts the classes {record.get('class_names')}, "
+            f"not {list(class_names)}.")
+
+
+def load_trained_model(name: str, class_names: Sequence[str] | None = None):
+    """The model ``name`` (e.g. ``"01_intro_cnn"``): the learner's own from ``fit_outputs/``
+    if present, else the checked catch-up copy. Prints which one it loaded."""
+    import keras
+
+    own = training.model_path(name)
+    if own.is_file():
+        print(f"Loaded {name} that you trained ({own.parent.name}/{own.name}).")
+        return keras.models.load_model(own)
+    path = catchup_dir() / f"{name}.keras"
+    record_path = catchup_dir() / f"{name}.history.json"
+    if not path.is_file() or not record_path.is_file():
+        raise FileNotFoundError(
+            f"No model {name!r}: neither {own} (run the episode that trains it) nor a "
+            f"catch-up copy in {catchup_dir()} (run `python3 lesson.py catchup`).")
+    check_record(json.loads(record_path.read_text()), class_names, name)
+    print(f"Loaded the catch-up copy of {name} (you have not trained your own yet).")
+    return keras.models.load_model(path)
+
+
+def load_trained_history(name: str) -> dict:
+    """The training record of ``name``: the learner's own, else the catch-up copy's."""
+    own = training.history_path(name)
+    path = own if own.is_file() else catchup_dir() / f"{name}.history.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"No training history {name!r} (looked for {own} and {path}).")
+    return json.loads(path.read_text())
+
+
+# --------------------------------------------------------------------------------------------
+# Recipes: each trains one model exactly as its episode does and returns
+# (model, history, metrics). Episodes add theirs to RECIPES.
+# --------------------------------------------------------------------------------------------
+
+def _cifar_splits():
+    from .data import load_cifar10, split_train_validation
+
+    cifar = load_cifar10()
+    (x_train, y_train), (x_val, y_val) = split_train_validation(
+        cifar.x_train, cifar.y_train, validation_size=10_000, seed=42)
+    return cifar, (x_train, y_train), (x_val, y_val)
+
+
+def train_intro_cnn():
+    """Episode 01's intro CNN: Adam, 10 epochs, batch 64, 40,000 training images."""
+    from .models import build_intro_cnn
+
+    settings.set_seed(42)
+    cifar, (x_train, y_train), (x_val, y_val) = _cifar_splits()
+    model = build_intro_cnn()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x_train, y_train, epochs=10, batch_size=64,
+                        validation_data=(x_val, y_val), verbose=2)
+    _, test_accuracy = model.evaluate(cifar.x_test, cifar.y_test, verbose=0)
+    return model, history, {"test_accuracy": test_accuracy}, cifar.class_names
+
+
+RECIPES: dict[str, Callable] = {"01_intro_cnn": train_intro_cnn}
+
+
+def _without_optimizer(model):
+    """A copy of ``model`` with the same weights and no optimizer state (a third the size)."""
+    copy = type(model).from_config(model.get_config())  # uncompiled: no optimizer variables
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def build_catchup(name: str) -> dict:
+    import os
+
+    os.environ[settings.OUTPUT_DIR_VARIABLE] = str(catchup_dir())
+    start = time.perf_counter()
+    model, history, metrics, class_names = RECIPES[name]()
+    training.save_model(_without_optimizer(model), name)
+    training.save_history(history, name, class_names=class_names, **metrics)
+    return {"name": name, "seconds": round(time.perf_counter() - start), **metrics}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    names = argv or list(RECIPES)
+    unknown = [n for n in names if n not in RECIPES]
+    if unknown:
+        print(f"No catch-up recipe for {unknown}; known: {list(RECIPES)}")
+        return 2
+    os.environ[settings.MODE_VARIABLE] = "full"
+    for name in names:
+        print(f"Training the catch-up model {name} ...", flush=True)
+        print(build_catchup(name), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
