@@ -54,3 +54,15 @@ def test_intro_cnn_beats_chance_by_a_clear_margin(cifar):
     model.fit(x, y, epochs=3, batch_size=64, verbose=0)
     _, accuracy = model.evaluate(cifar.x_test, cifar.y_test, verbose=0)
     assert accuracy > 0.30, f"test accuracy {accuracy:.3f}: the intro CNN did not learn"
+
+
+def test_fast_cnn_has_the_documented_shape():
+    import numpy as np
+
+    from cnnlesson.models import build_fast_cnn
+
+    model = build_fast_cnn()
+    assert model.count_params() == 391_146
+    assert model.inputs[0].dtype == "uint8"
+    out = model.predict(np.zeros((2, 32, 32, 3), np.uint8), verbose=0)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
