@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import data, settings
+from . import data, pretrained, settings
 
 
 @dataclass
@@ -43,7 +43,10 @@ def check_cifar10() -> str:
 
 
 # Later episodes append their own checks (e.g. pretrained weights) here.
-CHECKS: list[tuple[str, Callable[[], str]]] = [("CIFAR-10", check_cifar10)]
+CHECKS: list[tuple[str, Callable[[], str]]] = [
+    ("CIFAR-10", check_cifar10),
+    ("ImageNet weights (06)", pretrained.check_mobilenet_weights),
+]
 
 
 def run_checks(checks=None) -> list[CheckResult]:
