@@ -8,8 +8,10 @@ Other commands, for instructors and developers:
 
     python3 lesson.py setup      only create/update the virtual environment .venv/
     python3 lesson.py prefetch   fetch and verify all data; prints a pass/fail table
+    python3 lesson.py check      is this machine ready? versions, devices, memory, data
     python3 lesson.py bench      run episodes in full mode; time, memory and accuracy table
     python3 lesson.py catchup    retrain the catch-up models in fit_outputs/catchup/
+    python3 lesson.py learners   regenerate the learner copies (solutions removed)
     python3 lesson.py lint       ruff over the helper package, tests and notebooks
 
 Add --no-venv to use the current Python environment instead of .venv/ (conda, Binder, Colab).
@@ -85,7 +87,8 @@ def main(argv: list[str]) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
-    if command not in {"setup", "lab", "test", "prefetch", "bench", "catchup", "lint"}:
+    if command not in {"setup", "lab", "test", "prefetch", "check", "bench", "catchup",
+                       "learners", "lint"}:
         print(f"Unknown command {command!r}.\n{USAGE}")
         return 2
     python = setup(use_venv)
@@ -108,6 +111,10 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "cnnlesson.benchmark", *rest])
     if command == "catchup":
         return run([python, "-m", "cnnlesson.catchup", *rest])
+    if command == "check":
+        return run([python, "-m", "cnnlesson.check"])
+    if command == "learners":
+        return run([python, "-m", "cnnlesson.notebooks", "learners"])
     if command == "lint":
         return run([python, "-m", "ruff", "check", "lesson.py", "conftest.py", "scripts",
                     "tests", "episodes", *rest])

@@ -266,12 +266,14 @@ def fetch_cifar10_archive(url: str = CIFAR10_URL, sha256: str = CIFAR10_SHA256) 
                     hint=offline_hint())
 
 
-def load_cifar10(*, url: str = CIFAR10_URL, sha256: str = CIFAR10_SHA256) -> ImageDataset:
+def load_cifar10(*, url: str = CIFAR10_URL, sha256: str = CIFAR10_SHA256,
+                 download: bool = True) -> ImageDataset:
     """All of CIFAR-10: 50,000 training and 10,000 test images (32x32x3 ``uint8``), 10 classes.
 
     Source: the folder named by ``CNNLESSON_CIFAR10_MIRROR`` if set, else the official archive,
     downloaded once with a progress bar and verified against its SHA-256. The decoded arrays are
-    cached in the data folder, so later calls take about a second.
+    cached in the data folder, so later calls take about a second. With ``download=False`` it
+    raises :class:`DataUnavailableError` instead of downloading (the environment check).
     """
     mirror = os.environ.get(MIRROR_VARIABLE)
     cache_dir = settings.data_dir()
@@ -299,6 +301,9 @@ def load_cifar10(*, url: str = CIFAR10_URL, sha256: str = CIFAR10_SHA256) -> Ima
     cache = cache_dir / "cifar10-official.npz"
     ds = _load_cache(cache, fingerprint, source="official CIFAR-10")
     if ds is None:
+        if not download and not (cache_dir / CIFAR10_ARCHIVE).is_file():
+            raise DataUnavailableError("CIFAR-10 has not been downloaded yet. "
+                                       "Run `python3 lesson.py prefetch`. " + offline_hint())
         archive = fetch_cifar10_archive(url, sha256)
         verify_file(archive, sha256)
         ds = read_cifar10_archive(archive)
