@@ -37,6 +37,12 @@ DEFAULT_BUDGET = {"seconds": 360, "peak_rss_mb": 1500, "min_accuracy": {}}
 BUDGETS = {
     "01_introduction": {"seconds": 180, "peak_rss_mb": 1500,
                         "min_accuracy": {"01_intro_cnn": 0.62}},
+    "02_image_data": {"seconds": 120, "peak_rss_mb": 1300, "min_accuracy": {}},
+    "03_build_a_cnn": {"seconds": 360, "peak_rss_mb": 1500,
+                       "min_accuracy": {"03_deeper_cnn": 0.62}},
+    "04_compile_and_fit": {"seconds": 360, "peak_rss_mb": 1500,
+                           "min_accuracy": {"04_cats_vs_dogs_binary": 0.65,
+                                            "04_regularised_cnn": 0.53}},
     "05_evaluate_and_tune": {"seconds": 360, "peak_rss_mb": 1500,
                              "min_accuracy": {"05_fast_cnn": 0.80}},
 }

@@ -84,3 +84,93 @@ def plot_prediction(image: np.ndarray, probabilities: np.ndarray, class_names: S
     ax_bar.set_xlabel("probability")
     fig.tight_layout()
     return fig
+
+
+def plot_channels(image: np.ndarray, *, size: float = 2.6):
+    """One RGB image beside its red, green and blue channels (episode 02 "images as arrays").
+
+    Each channel is drawn in shades of its own colour on a fixed 0–255 scale, so a bright
+    channel means much of that colour. Returns the matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[-1] != 3:
+        raise ValueError(f"expected one RGB image of shape (height, width, 3), got {image.shape}")
+    fig, axes = plt.subplots(1, 4, figsize=(4 * size, size + 0.3))
+    axes[0].imshow(image)
+    axes[0].set_title("image", fontsize=9)
+    vmax = 255 if image.dtype == np.uint8 else max(float(image.max()), 1e-12)
+    for i, (channel, cmap) in enumerate(zip(("red", "green", "blue"), ("Reds", "Greens", "Blues"),
+                                            strict=True)):
+        axes[i + 1].imshow(image[..., i], cmap=cmap, vmin=0, vmax=vmax)
+        axes[i + 1].set_title(f"{channel} channel", fontsize=9)
+    for ax in axes:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_counts(counts, *, title: str | None = None):
+    """Bar plot of how many images each class has (episode 02 "check the class balance").
+
+    ``counts`` is one ``{class name: count}`` dict (``cnnlesson.class_counts``) or a dict of
+    them, one per split (``{"train": {...}, "validation": {...}}``), drawn as grouped bars.
+    Returns the matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not counts:
+        raise ValueError("no counts to plot")
+    groups = counts if all(isinstance(v, dict) for v in counts.values()) else {"": counts}
+    class_names = list(next(iter(groups.values())))
+    for name, group in groups.items():
+        if list(group) != class_names:
+            raise ValueError(f"split {name!r} names other classes than the first split")
+    width = 0.8 / len(groups)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(class_names)), 3.2))
+    positions = np.arange(len(class_names))
+    for i, (name, group) in enumerate(groups.items()):
+        ax.bar(positions + (i - (len(groups) - 1) / 2) * width, list(group.values()), width,
+               label=name or None)
+    ax.set_xticks(positions, class_names, rotation=45, ha="right")
+    ax.set_ylabel("images")
+    if len(groups) > 1:
+        ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_augmentations(image: np.ndarray, augment, n: int = 11, *, columns: int = 6,
+                       size: float = 1.6):
+    """The original image followed by ``n`` randomly augmented versions of it (episode 02).
+
+    ``augment`` is called once on a batch of ``n`` copies as ``augment(batch, training=True)``
+    (a Keras layer or model of random preprocessing layers, or any function with that
+    signature), so every copy gets its own random transformation. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    image = np.asarray(image)
+    if image.ndim != 3:
+        raise ValueError(f"expected one image (height, width, channels), got {image.shape}")
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    batch = np.repeat(image[np.newaxis], n, axis=0)
+    augmented = np.asarray(augment(batch, training=True))
+    if augmented.shape[0] != n:
+        raise ValueError(f"augment returned {augmented.shape[0]} images for a batch of {n}")
+    if image.dtype == np.uint8:  # the layers return floats; show them as the original type
+        augmented = np.clip(np.round(augmented), 0, 255).astype(np.uint8)
+    rows = int(np.ceil((n + 1) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * (size + 0.2)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i <= n:
+            ax.imshow(image if i == 0 else augmented[i - 1])
+            ax.set_title("original" if i == 0 else f"augmented {i}", fontsize=8)
+    fig.tight_layout()
+    return fig
