@@ -43,7 +43,8 @@ def test_stored_outputs_are_a_clean_full_run(path):
         for out in cell.outputs:
             assert not (out.output_type == "stream" and out.name == "stderr"), \
                 "stderr is machine-specific: do not store it"
-            assert out.output_type != "error", "a stored cell raised an error"
+            if "raises-exception" not in cell.metadata.get("tags", []):
+                assert out.output_type != "error", "a stored cell raised an error"
     assert "widgets" not in nb.metadata
     assert path.stat().st_size < 1_000_000
 

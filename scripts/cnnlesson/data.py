@@ -13,7 +13,6 @@ import io
 import os
 import pickle
 import tarfile
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import settings
-from .download import DataUnavailableError, download, verify_file
+from .download import DataUnavailableError, atomic_output, download, verify_file
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
@@ -221,17 +220,10 @@ def _folder_fingerprint(root: Path) -> str:
 
 
 def _save_cache(path: Path, ds: ImageDataset, fingerprint: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp.npz", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_output(path, suffix=".npz") as tmp:
         np.savez(tmp, x_train=ds.x_train, y_train=ds.y_train, x_test=ds.x_test,
                  y_test=ds.y_test, class_names=np.array(ds.class_names),
                  fingerprint=np.array(fingerprint))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _load_cache(path: Path, fingerprint: str, source: str) -> ImageDataset | None:

@@ -12,6 +12,8 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -56,9 +58,9 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
              timeout: float = 30.0, hint: str = "") -> Path:
     """Download ``url`` to ``destination`` unless a verified copy is already there.
 
-    The bytes go to a temporary file beside the destination; only when the download is complete
-    and its SHA-256 matches is it renamed into place (an atomic step). On any failure the
-    temporary file is removed and the destination is left untouched. ``hint`` is added to the
+    The bytes go to a temporary file beside the destination (:func:`atomic_output`); only when
+    the download is complete and its SHA-256 matches is it renamed into place. On any failure the
+    temporary file is removed. ``hint`` is added to the
     message of the :class:`DataUnavailableError` raised when the server cannot be reached.
     """
     destination = Path(destination)
@@ -68,11 +70,7 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
             return destination
         except ChecksumError:
             destination.unlink()  # a stale or corrupt copy: fetch a fresh one
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=destination.name + ".", suffix=".part",
-                                    dir=destination.parent)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(destination, suffix=".part") as tmp:
         try:
             response = urllib.request.urlopen(url, timeout=timeout)
         except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
@@ -80,8 +78,7 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
             raise DataUnavailableError(
                 f"Could not download {url} ({reason}). Check your internet connection. {hint}"
             ) from None
-        with response, os.fdopen(fd, "wb") as out:
-            fd = None
+        with response, open(tmp, "wb") as out:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             digest = hashlib.sha256()
@@ -108,26 +105,33 @@ def download(url: str, destination: str | os.PathLike, *, sha256: str,
             raise ChecksumError(
                 f"The file downloaded from {url} has sha256 {digest.hexdigest()}, expected "
                 f"{sha256}: it is corrupt or not the official file, so it was not kept.")
+    return destination
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
+    """Give a temporary path beside ``path`` to write to; when the block ends without an error,
+    rename it to ``path`` (an atomic step), otherwise delete it. Readers never see a
+    half-written file, and an interrupted write leaves the old file as it was.
+
+        with atomic_output("model.keras", suffix=".keras") as tmp:
+            model.save(tmp)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
         os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
-        return destination
+        os.replace(tmp, path)
     finally:
-        if fd is not None:
-            os.close(fd)
         tmp.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename, so readers never see a
-    half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-    return path
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_output`)."""
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)

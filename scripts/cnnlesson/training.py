@@ -8,15 +8,13 @@ Episode 07 teaches the file formats themselves.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from . import settings
-from .download import atomic_write_bytes
+from .download import atomic_output, atomic_write_bytes
 
 
 def model_path(name: str) -> Path:
@@ -33,14 +31,8 @@ def save_model(model, name: str) -> Path:
     """Save ``model`` as ``<name>.keras`` in the output folder. The file is written beside its
     final name and renamed into place, so an interrupted save never leaves a broken model."""
     path = model_path(name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_output(path, suffix=".keras") as tmp:
         model.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return path
 
 
