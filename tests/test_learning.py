@@ -66,3 +66,76 @@ def test_fast_cnn_has_the_documented_shape():
     assert model.inputs[0].dtype == "uint8"
     out = model.predict(np.zeros((2, 32, 32, 3), np.uint8), verbose=0)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def notebook_model(notebook: str, starts_with: str, stop_at: str | None = None):
+    """Build the model exactly as a stored notebook's code cell does (oracle for the helpers)."""
+    import keras
+    from keras import layers
+
+    nb = read(ROOT / "episodes" / f"{notebook}.ipynb")
+    source = next(c.source for c in nb.cells
+                  if c.cell_type == "code" and c.source.startswith(starts_with))
+    if stop_at:
+        source = source.split(stop_at)[0]
+    namespace = {"keras": keras, "layers": layers}
+    exec(compile(source, notebook, "exec"), namespace)
+    return namespace
+
+
+def same_architecture(a, b):
+    assert [type(layer).__name__ for layer in a.layers] == \
+        [type(layer).__name__ for layer in b.layers]
+    assert a.count_params() == b.count_params()
+
+
+def test_helpers_build_the_models_the_episodes_build():
+    from cnnlesson.models import build_deeper_cnn, build_intro_cnn, build_regularised_cnn
+
+    deeper = notebook_model("03_build_a_cnn", "deeper = keras.Sequential",
+                            stop_at="deeper.summary()")["deeper"]
+    same_architecture(deeper, build_deeper_cnn())
+    regularised = notebook_model("04_compile_and_fit",
+                                 "def make_regularised_cnn")["make_regularised_cnn"]()
+    same_architecture(regularised, build_regularised_cnn())
+    pets = notebook_model("04_compile_and_fit", "pets_model = keras.Sequential",
+                          stop_at="pets_model.compile")["pets_model"]
+    same_architecture(pets, build_intro_cnn(num_classes=1))
+
+
+def train_and_test(model, x, y, x_test, y_test, *, epochs, loss="sparse_categorical_crossentropy"):
+    import cnnlesson
+
+    cnnlesson.set_seed(0)
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    return model.evaluate(x_test, y_test, verbose=0)[1]
+
+
+@pytest.mark.parametrize("builder, epochs, minimum", [
+    ("build_deeper_cnn", 3, 0.30),
+    ("build_regularised_cnn", 4, 0.25),
+    ("build_fast_cnn", 3, 0.30),
+])
+def test_episode_models_beat_chance_by_a_clear_margin(cifar, builder, epochs, minimum):
+    """Chance is 0.10; each model trains on 5,000 real images for a few epochs."""
+    import cnnlesson
+    from cnnlesson import models
+
+    x, y = cnnlesson.stratified_subset(cifar.x_train, cifar.y_train, 5_000, seed=0)
+    accuracy = train_and_test(getattr(models, builder)(), x, y, cifar.x_test, cifar.y_test,
+                              epochs=epochs)
+    assert accuracy > minimum, f"{builder}: test accuracy {accuracy:.3f}"
+
+
+def test_cats_vs_dogs_beats_a_coin_by_a_clear_margin(cifar):
+    from cnnlesson.models import build_intro_cnn
+
+    cat, dog = cifar.class_names.index("cat"), cifar.class_names.index("dog")
+    train = np.isin(cifar.y_train, [cat, dog])
+    test = np.isin(cifar.y_test, [cat, dog])
+    accuracy = train_and_test(
+        build_intro_cnn(num_classes=1), cifar.x_train[train],
+        (cifar.y_train[train] == dog).astype("float32"), cifar.x_test[test],
+        (cifar.y_test[test] == dog).astype("float32"), epochs=3, loss="binary_crossentropy")
+    assert accuracy > 0.60, f"cats vs dogs: test accuracy {accuracy:.3f} (a coin: 0.50)"

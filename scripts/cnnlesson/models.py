@@ -6,7 +6,8 @@ from __future__ import annotations
 def build_intro_cnn(num_classes: int = 10, input_shape: tuple[int, int, int] = (32, 32, 3)):
     """The introductory CNN of episode 01 (79,530 parameters for CIFAR-10): two convolution and
     pooling stages, a dense layer and a softmax output. Inputs are ``uint8`` images; the first
-    layer scales them to [0, 1]."""
+    layer scales them to [0, 1]. With ``num_classes=1`` the output is one sigmoid unit (episode
+    04's cats-vs-dogs model)."""
     import keras
     from keras import layers
 
@@ -20,9 +21,48 @@ def build_intro_cnn(num_classes: int = 10, input_shape: tuple[int, int, int] = (
             layers.MaxPooling2D(2, name="pool2"),
             layers.Flatten(name="flatten"),
             layers.Dense(64, activation="relu", name="dense"),
-            layers.Dense(num_classes, activation="softmax", name="output"),
+            layers.Dense(num_classes, activation="softmax" if num_classes > 1 else "sigmoid",
+                         name="output"),
         ],
         name="intro_cnn",
+    )
+
+
+def build_deeper_cnn(num_classes: int = 10):
+    """Episode 03's deeper CNN (225,034 parameters): three conv-pool blocks of 32, 64 and 128
+    filters with "same" padding, a dense layer and a softmax output."""
+    import keras
+    from keras import layers
+
+    blocks = []
+    for i, filters in enumerate((32, 64, 128), start=1):
+        blocks += [layers.Conv2D(filters, 3, padding="same", activation="relu",
+                                 name=f"block{i}_conv"),
+                   layers.MaxPooling2D(2, name=f"block{i}_pool")]
+    return keras.Sequential(
+        [keras.Input(shape=(32, 32, 3)), layers.Rescaling(1 / 255, name="scale"), *blocks,
+         layers.Flatten(name="flatten"), layers.Dense(64, activation="relu", name="dense"),
+         layers.Dense(num_classes, activation="softmax", name="output")],
+        name="deeper_cnn",
+    )
+
+
+def build_regularised_cnn(num_classes: int = 10):
+    """Episode 04's regularised CNN: the intro CNN with flip and shift augmentation, batch
+    normalisation after each convolution and dropout before the output."""
+    import keras
+    from keras import layers
+
+    def conv_bn(filters):
+        return [layers.Conv2D(filters, kernel_size=3), layers.BatchNormalization(momentum=0.9),
+                layers.Activation("relu"), layers.MaxPooling2D(pool_size=2)]
+
+    return keras.Sequential(
+        [keras.Input(shape=(32, 32, 3)), layers.RandomFlip("horizontal"),
+         layers.RandomTranslation(0.1, 0.1), layers.Rescaling(1 / 255), *conv_bn(16),
+         *conv_bn(32), layers.Flatten(), layers.Dense(64, activation="relu"),
+         layers.Dropout(0.25), layers.Dense(num_classes, activation="softmax")],
+        name="regularised_cnn",
     )
 
 
