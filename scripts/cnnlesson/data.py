@@ -13,7 +13,6 @@ import io
 import os
 import pickle
 import tarfile
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,6 +336,3 @@ def class_counts(y: np.ndarray, class_names: Sequence[str]) -> dict[str, int]:
     """How many examples each class has (episode 02 checks class balance)."""
     counts = np.bincount(np.asarray(y), minlength=len(class_names))
     return {name: int(c) for name, c in zip(class_names, counts, strict=True)}
-
-
-warnings.filterwarnings("ignore", message=".*Palette images with Transparency.*")
