@@ -19,7 +19,7 @@ def no_own_models(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", list(catchup.RECIPES))
 def test_every_recipe_has_a_committed_catchup_model(name):
-    for suffix in (".keras", ".history.json"):
+    for suffix in (".keras", ".history.json", ".card.json"):
         path = catchup.catchup_dir() / f"{name}{suffix}"
         assert path.is_file(), f"run `python3 lesson.py catchup {name}` and commit {path.name}"
         assert path.stat().st_size < 3_000_000
@@ -55,6 +55,7 @@ def fake_catchup(tmp_path, monkeypatch, **changes):
     folder = tmp_path / "catchup"
     folder.mkdir()
     shutil.copy(catchup.catchup_dir() / "01_intro_cnn.keras", folder)
+    shutil.copy(catchup.catchup_dir() / "01_intro_cnn.card.json", folder)
     record = json.loads((catchup.catchup_dir() / "01_intro_cnn.history.json").read_text())
     record.update(changes)
     (folder / "01_intro_cnn.history.json").write_text(json.dumps(record))
@@ -76,3 +77,35 @@ def test_other_class_names_are_refused(tmp_path, monkeypatch, no_own_models):
 def test_missing_model_says_what_to_run(no_own_models):
     with pytest.raises(FileNotFoundError, match="lesson.py catchup"):
         catchup.load_trained_model("99_no_such_model")
+
+
+@pytest.mark.parametrize("name", list(catchup.RECIPES))
+def test_every_catchup_card_matches_its_model_and_record(name):
+    from cnnlesson.modelcard import load_model_with_card
+
+    model, card = load_model_with_card(catchup.catchup_dir() / f"{name}.keras",
+                                       class_names=CIFAR10_CLASSES, input_shape=(32, 32, 3))
+    record = json.loads((catchup.catchup_dir() / f"{name}.history.json").read_text())
+    assert card["test_accuracy"] == pytest.approx(record["metrics"]["test_accuracy"], abs=1e-4)
+    assert card["parameters"] == model.count_params()
+
+
+def test_catchup_card_for_other_classes_is_refused(tmp_path, monkeypatch, no_own_models):
+    from cnnlesson.modelcard import ModelCardMismatchError
+
+    fake_catchup(tmp_path, monkeypatch)
+    card_file = tmp_path / "catchup" / "01_intro_cnn.card.json"
+    card = json.loads(card_file.read_text())
+    card["class_names"] = list(reversed(card["class_names"]))
+    card_file.write_text(json.dumps(card))
+    with pytest.raises(ModelCardMismatchError, match="classes"):
+        catchup.load_trained_model("01_intro_cnn", CIFAR10_CLASSES)
+
+
+def test_catchup_without_card_is_refused(tmp_path, monkeypatch, no_own_models):
+    from cnnlesson.modelcard import ModelCardMismatchError
+
+    fake_catchup(tmp_path, monkeypatch)
+    (tmp_path / "catchup" / "01_intro_cnn.card.json").unlink()
+    with pytest.raises(ModelCardMismatchError, match="no model card"):
+        catchup.load_trained_model("01_intro_cnn", CIFAR10_CLASSES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 
+import numpy as np
 import pytest
 
 from cnnlesson import pretrained
@@ -89,3 +90,15 @@ def test_offline_without_mirror_gives_one_clear_message(monkeypatch, tmp_path):
 def test_unknown_backbone_name():
     with pytest.raises(ValueError, match="no model named"):
         pretrained.load_imagenet_backbone("NoSuchNet")
+
+
+def test_every_named_backbone_has_its_own_preprocessing():
+    import keras
+
+    for name in pretrained.BACKBONES:
+        assert callable(getattr(keras.applications, name))
+        assert callable(pretrained.preprocess_function(name))
+    scaled = pretrained.preprocess_function("MobileNet")(np.array([0.0, 255.0], np.float32))
+    np.testing.assert_allclose(scaled, [-1.0, 1.0])
+    with pytest.raises(ValueError, match="Unknown backbone"):
+        pretrained.preprocess_function("AlexNet")

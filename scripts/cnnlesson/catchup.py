@@ -6,8 +6,9 @@ copy in ``fit_outputs/catchup/`` (committed to the repository), after checking t
 with this Keras version and for these class names.
 
 ``python3 lesson.py catchup`` retrains every catch-up model with the recipe of the episode that
-teaches it, in full mode, and writes the model (without optimizer state, to stay small) and its
-history beside it.
+teaches it, in full mode, and writes the model (without optimizer state, to stay small), its
+history and its model card (``<name>.card.json``, see :mod:`cnnlesson.modelcard`) beside it.
+The loader checks the card too: class names, input shape, Keras version, parameter count.
 """
 
 from __future__ import annotations
@@ -53,11 +54,11 @@ def check_record(record: dict, class_names: Sequence[str] | None, name: str) -> 
 def load_trained_model(name: str, class_names: Sequence[str] | None = None):
     """The model ``name`` (e.g. ``"01_intro_cnn"``): the learner's own from ``fit_outputs/``
     if present, else the checked catch-up copy. Prints which one it loaded."""
-    import keras
-
     own = training.model_path(name)
     if own.is_file():
         print(f"Loaded {name} that you trained ({own.parent.name}/{own.name}).")
+        import keras
+
         return keras.models.load_model(own)
     path = catchup_dir() / f"{name}.keras"
     record_path = catchup_dir() / f"{name}.history.json"
@@ -66,8 +67,11 @@ def load_trained_model(name: str, class_names: Sequence[str] | None = None):
             f"No model {name!r}: neither {own} (run the episode that trains it) nor a "
             f"catch-up copy in {catchup_dir()} (run `python3 lesson.py catchup`).")
     check_record(json.loads(record_path.read_text()), class_names, name)
+    from .modelcard import load_model_with_card
+
+    model, _ = load_model_with_card(path, class_names=class_names)
     print(f"Loaded the catch-up copy of {name} (you have not trained your own yet).")
-    return keras.models.load_model(path)
+    return model
 
 
 def load_trained_history(name: str) -> dict:
@@ -108,7 +112,41 @@ def train_intro_cnn():
     return model, history, {"test_accuracy": test_accuracy}, cifar.class_names
 
 
-RECIPES: dict[str, Callable] = {"01_intro_cnn": train_intro_cnn}
+def train_fast_cnn():
+    """Episode 05's fast CNN: SGD with Nesterov momentum and weight decay, warm-up then cosine
+    decay, label smoothing 0.2, batch 128, 6 epochs on 40,000 training images."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from .models import build_fast_cnn
+
+    settings.set_seed(42)
+    cifar, (x_train, y_train), _ = _cifar_splits()
+    model = build_fast_cnn()
+    x_tensor, y_tensor = tf.constant(x_train), tf.constant(y_train)
+
+    def gather_batch(indices):
+        return tf.gather(x_tensor, indices), tf.one_hot(tf.gather(y_tensor, indices), 10)
+
+    train_ds = (tf.data.Dataset.range(x_tensor.shape[0]).shuffle(x_tensor.shape[0], seed=42)
+                .batch(128).map(gather_batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2))
+    epochs = 6
+    steps = len(train_ds) * epochs
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.01, decay_steps=int(0.75 * steps), alpha=0.0, warmup_target=0.1,
+        warmup_steps=int(0.25 * steps))
+    model.compile(
+        optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True,
+                                       weight_decay=5e-4),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.2), metrics=["accuracy"])
+    history = model.fit(train_ds, epochs=epochs, verbose=2)
+    probabilities = model.predict(cifar.x_test, batch_size=256, verbose=0)
+    test_accuracy = float(np.mean(probabilities.argmax(axis=1) == cifar.y_test))
+    return model, history, {"test_accuracy": test_accuracy}, cifar.class_names
+
+
+RECIPES: dict[str, Callable] = {"01_intro_cnn": train_intro_cnn, "05_fast_cnn": train_fast_cnn}
 
 
 def _without_optimizer(model):
@@ -118,14 +156,33 @@ def _without_optimizer(model):
     return copy
 
 
+def write_catchup_card(name: str, model=None) -> Path:
+    """Write the model card of the catch-up model ``name`` from its training record."""
+    from .modelcard import write_model_card
+
+    record = json.loads((catchup_dir() / f"{name}.history.json").read_text())
+    return write_model_card(
+        catchup_dir() / f"{name}.keras", class_names=record["class_names"],
+        input_shape=(32, 32, 3),
+        preprocessing="uint8 RGB images, 32x32, values 0-255; the model scales them itself",
+        training_data="CIFAR-10: the 40,000 training images of the seed-42 split "
+                      "(10,000 held out for validation); tested on the 10,000 test images",
+        test_accuracy=record["metrics"]["test_accuracy"],
+        extra={"recipe": RECIPES[name].__doc__.strip().splitlines()[0],
+               "retrain": f"python3 lesson.py catchup {name}"},
+        model=model)
+
+
 def build_catchup(name: str) -> dict:
     import os
 
     os.environ[settings.OUTPUT_DIR_VARIABLE] = str(catchup_dir())
     start = time.perf_counter()
     model, history, metrics, class_names = RECIPES[name]()
-    training.save_model(_without_optimizer(model), name)
+    small = _without_optimizer(model)
+    training.save_model(small, name)
     training.save_history(history, name, class_names=class_names, **metrics)
+    write_catchup_card(name, small)
     return {"name": name, "seconds": round(time.perf_counter() - start), **metrics}
 
 

@@ -85,6 +85,29 @@ def use_weights_mirror(mirror: str | os.PathLike | None = None) -> list[Path]:
     return linked
 
 
+# Backbones episode 06 names, with the keras.applications module that holds their
+# ``preprocess_input`` and the options the lesson uses by default. Only MobileNet(alpha=0.25)
+# has offline weights here; the others download (14-33 MB) the first time, online.
+BACKBONES = {
+    "MobileNet": ("mobilenet", {"alpha": 0.25}),
+    "MobileNetV2": ("mobilenet_v2", {}),
+    "EfficientNetB0": ("efficientnet", {}),
+    "DenseNet121": ("densenet", {}),
+    "ResNet50": ("resnet50", {}),
+}
+
+
+def preprocess_function(name: str):
+    """The ``preprocess_input`` that belongs to the ``keras.applications`` model ``name``: each
+    backbone expects its inputs scaled the way it was trained (episode 06)."""
+    import importlib
+
+    if name not in BACKBONES:
+        raise ValueError(f"Unknown backbone {name!r}; choose one of {sorted(BACKBONES)}.")
+    module = importlib.import_module(f"keras.applications.{BACKBONES[name][0]}")
+    return module.preprocess_input
+
+
 def load_imagenet_backbone(name: str = "MobileNet", *, input_shape=(96, 96, 3), **kwargs):
     """``keras.applications.<name>(include_top=False, weights="imagenet", input_shape=...)``
     through the real Keras loading code, with the mirror made visible first and a clear
@@ -95,6 +118,7 @@ def load_imagenet_backbone(name: str = "MobileNet", *, input_shape=(96, 96, 3), 
     constructor = getattr(keras.applications, name, None)
     if constructor is None:
         raise ValueError(f"keras.applications has no model named {name!r}")
+    kwargs = {**BACKBONES.get(name, ("", {}))[1], **kwargs}
     try:
         return constructor(include_top=False, weights="imagenet", input_shape=input_shape,
                            **kwargs)
