@@ -26,6 +26,18 @@ def test_budget_missed_names_each_problem():
     assert missing and "01_intro_cnn" in missing[0]
 
 
+def test_transfer_budget_checks_the_ratio_at_1000_images():
+    def run(transfer, scratch):
+        return {"seconds": 300, "peak_rss_mb": 1200, "models": {
+            "06_transfer_finetuned": {"test_accuracy": 0.81},
+            "06_learning_curve": {"transfer_1000": transfer, "scratch_1000": scratch}}}
+
+    assert benchmark.check_budget("06_transfer_learning", run(0.6, 0.3)) == []
+    problems = benchmark.check_budget("06_transfer_learning", run(0.4, 0.3))
+    assert len(problems) == 1 and "1.33 < 1.5" in problems[0]
+    assert "missing" in benchmark.check_budget("06_transfer_learning", run(0.6, None))[0]
+
+
 def test_write_tables(tmp_path):
     r = {**result(), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
          "budget_problems": []}
@@ -54,3 +66,41 @@ def test_bench_notebook_measures_a_real_kernel(tmp_path, monkeypatch):
     stored = nbformat.read(path, as_version=4)
     assert len(stored.cells) == 2, "the measurement cell is not stored"
     assert stored.cells[1].outputs[0].text == "done\n"
+
+
+def test_binder_verdict_adds_the_jupyter_server_to_the_kernel_peak():
+    limit, server = benchmark.BINDER_LIMIT_MB, benchmark.JUPYTER_SERVER_MB
+    assert benchmark.binder_verdict(1459) == \
+        f"fits: {1459 + server:,} MB, {limit - 1459 - server:,} MB spare"
+    assert benchmark.binder_verdict(limit - server).startswith("fits: ")
+    assert benchmark.binder_verdict(limit - server + 1).startswith("DOES NOT FIT: ")
+
+
+def test_report_rewrites_the_table_from_the_stored_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNLESSON_HOME", str(tmp_path))
+    r = {**result(rss=1800), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
+         "budget_problems": []}
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "results.json").write_text(
+        json.dumps({"episodes": {"01_introduction": r}}))
+    assert benchmark.main(["--report"]) == 0
+    table = (tmp_path / "benchmarks" / "results.md").read_text()
+    assert "| met | DOES NOT FIT: 2,000 MB > 1,907 MB | 2 CPU |" in table
+
+
+def test_a_benchmark_run_refreshes_the_instructor_notes(tmp_path, monkeypatch):
+    from cnnlesson import instructors
+
+    monkeypatch.setenv("CNNLESSON_HOME", str(tmp_path))
+    r = {**result(), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
+         "budget_problems": []}
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "results.json").write_text(
+        json.dumps({"episodes": {"01_introduction": r}}))
+    notes = tmp_path / instructors.NOTES
+    notes.parent.mkdir()
+    notes.write_text("".join(f"{instructors._begin(n)}\nold\n{instructors._end(n)}\n"
+                             for n in instructors.BLOCKS))
+    assert benchmark.main(["--report"]) == 0
+    assert "old" not in notes.read_text()
+    assert "| 01 | `01_intro_cnn` | 0.650 | 0.63 to 0.67 | 0.62 |" in notes.read_text()

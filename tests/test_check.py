@@ -37,3 +37,32 @@ def test_a_crashing_check_becomes_a_failed_row(monkeypatch):
 def test_all_passing_says_ready(monkeypatch):
     monkeypatch.setattr(check, "CHECKS", [lambda: check.Row("x", check.PASS, "ok")])
     assert check.main() == 0
+
+
+def _cgroup_files(tmp_path, limit, usage, stat):
+    files = (tmp_path / "memory.max", tmp_path / "memory.current", tmp_path / "memory.stat")
+    for path, text in zip(files, (limit, usage, stat), strict=True):
+        path.write_text(text)
+    return (tuple(str(f) for f in files),)
+
+
+def test_container_memory_reads_a_cgroup_limit_without_file_cache(tmp_path):
+    files = _cgroup_files(tmp_path, "2147483648\n", "900000000\n",
+                          "anon 1\ninactive_file 100000000\n")
+    assert check.container_memory(files) == (2**31, 800_000_000)
+
+
+def test_container_memory_without_a_limit_is_none(tmp_path):
+    assert check.container_memory(_cgroup_files(tmp_path, "max\n", "5\n", "")) is None
+    assert check.container_memory(_cgroup_files(tmp_path, "9223372036854771712\n", "5\n", "")) \
+        is None
+    assert check.container_memory(((str(tmp_path / "no"), str(tmp_path / "no"), "x"),)) is None
+
+
+def test_free_ram_is_the_containers_not_the_machines(monkeypatch):
+    # Binder: the machine has plenty, the container 2 GB of which 0.3 GB are in use
+    monkeypatch.setattr(check, "container_memory", lambda: (2 * 2**30, int(0.3 * 2**30)))
+    row = check.check_memory()
+    assert row.status == check.WARN and "1.7 GB available (container limit 2.0 GB)" in row.detail
+    monkeypatch.setattr(check, "container_memory", lambda: (2 * 2**30, int(0.9 * 2**30)))
+    assert check.check_memory().status == check.FAIL

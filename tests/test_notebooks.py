@@ -10,13 +10,17 @@ import pytest
 from notebook_utils import ROOT, episodes, output_text, prose, read
 
 EPISODES = episodes()
+# 00 is the environment check, not a lesson: no Questions/Objectives, exercises or run
+# settings (test_the_environment_check_notebook says what it must have instead).
+CHECK = "00_check_environment"
+LESSONS = [p for p in EPISODES if p.stem != CHECK]
 
 
 def test_there_are_episodes():
     assert EPISODES, "no episode notebooks in episodes/"
 
 
-@pytest.mark.parametrize("path", EPISODES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_episode_has_the_lesson_skeleton(path):
     text = prose(read(path))
     number = path.name[:2]
@@ -25,7 +29,7 @@ def test_episode_has_the_lesson_skeleton(path):
         assert part in text, f"missing {part}"
 
 
-@pytest.mark.parametrize("path", EPISODES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_exercise_solutions_are_collapsed(path):
     hidden = [c for c in read(path).cells
               if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")]
@@ -38,7 +42,8 @@ def test_stored_outputs_are_a_clean_full_run(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), \
         "store a complete top-to-bottom run (python3 lesson.py bench NN --store)"
-    assert "Mode: full" in output_text(nb), "stored outputs must come from a full-mode run"
+    if path.stem != CHECK:
+        assert "Mode: full" in output_text(nb), "stored outputs must come from a full-mode run"
     for cell in code:
         for out in cell.outputs:
             assert not (out.output_type == "stream" and out.name == "stderr"), \
@@ -66,3 +71,18 @@ def test_time_estimate_matches_the_benchmark(path):
     assert match, "state the measured run time in the header"
     claimed = float(match[1]) * (60 if match[2] == "minutes" else 1)
     assert abs(claimed - measured) <= 0.3 * measured, (claimed, measured)
+
+
+def test_the_environment_check_notebook():
+    """00 runs the check of `python3 lesson.py check` (no copy of its logic), shows the table,
+    and its last cell fails while any check fails."""
+    nb = read(ROOT / "episodes" / f"{CHECK}.ipynb")
+    assert re.match(r"# 00 — ", prose(nb)) and "**Time:**" in prose(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert any("check.run_checks()" in c.source and "check.format_rows(rows)" in c.source
+               and "nbval-ignore-output" in c.metadata.get("tags", []) for c in code)
+    last = code[-1]
+    assert "check.FAIL" in last.source and "raise" in last.source
+    assert "nbval-ignore-output" not in last.metadata.get("tags", []), \
+        "the verdict is compared, so a failed check fails the notebook test"
+    assert "lesson.py check" in prose(nb)

@@ -102,3 +102,20 @@ def test_every_named_backbone_has_its_own_preprocessing():
     np.testing.assert_allclose(scaled, [-1.0, 1.0])
     with pytest.raises(ValueError, match="Unknown backbone"):
         pretrained.preprocess_function("AlexNet")
+
+
+def test_extract_features_batches_uint8_images_and_checks_shapes():
+    import keras
+
+    inputs = keras.Input((8, 8, 3))
+    extractor = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(inputs))
+    images = np.random.default_rng(0).integers(0, 256, (10, 8, 8, 3), dtype=np.uint8)
+    features = pretrained.extract_features(extractor, images, batch_size=4)
+    assert features.shape == (10, 3) and features.dtype == np.float32
+    np.testing.assert_allclose(features, images.mean(axis=(1, 2)), rtol=1e-5)
+    with pytest.raises(ValueError, match="resize"):
+        pretrained.extract_features(extractor, np.zeros((2, 9, 9, 3), np.uint8))
+    with pytest.raises(ValueError, match="batch of images"):
+        pretrained.extract_features(extractor, np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match="no images"):
+        pretrained.extract_features(extractor, np.zeros((0, 8, 8, 3), np.uint8))

@@ -103,3 +103,26 @@ def test_load_missing_model(out_dir):
 def test_load_missing_history(out_dir):
     with pytest.raises(FileNotFoundError, match="never_trained"):
         training.load_history("never_trained")
+
+
+def test_array_batches_cover_every_example_once_per_epoch_and_reshuffle():
+    import numpy as np
+    import pytest
+
+    from cnnlesson.training import array_batches
+
+    x = np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1)
+    y = np.arange(10)
+    batches = array_batches(x, y, batch_size=4, seed=0)
+    assert len(batches) == 3
+    first = [batches[i] for i in range(len(batches))]
+    assert sorted(np.concatenate([b[1] for b in first]).tolist()) == list(range(10))
+    assert all(b[0].dtype == np.uint8 and (b[0].ravel() == b[1]).all() for b in first)
+    batches.on_epoch_end()
+    second = np.concatenate([batches[i][1] for i in range(len(batches))])
+    assert sorted(second.tolist()) == list(range(10))
+    assert second.tolist() != np.concatenate([b[1] for b in first]).tolist()
+    fixed = array_batches(x, y, batch_size=4, shuffle=False)
+    assert fixed[0][1].tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="labels"):
+        array_batches(x, y[:3])

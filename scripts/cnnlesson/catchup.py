@@ -36,11 +36,12 @@ def _major_minor(version: str) -> tuple[int, ...]:
 
 def check_record(record: dict, class_names: Sequence[str] | None, name: str) -> None:
     """Raise :class:`CatchupMismatchError` unless a saved history record matches this Keras
-    (same major.minor version) and, if given, these class names (same names, same order)."""
+    (same major version: another Keras 3, e.g. Colab's, loads with a note from the model
+    card check) and, if given, these class names (same names, same order)."""
     import keras
 
     saved = record.get("versions", {}).get("keras", "?")
-    if saved == "?" or _major_minor(saved) != _major_minor(keras.__version__):
+    if saved == "?" or _major_minor(saved)[0] != _major_minor(keras.__version__)[0]:
         raise CatchupMismatchError(
             f"The catch-up model {name!r} was saved with Keras {saved}, but this is Keras "
             f"{keras.__version__}. Run `python3 lesson.py catchup` to retrain it, or run the "

@@ -12,6 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import settings
 
@@ -70,11 +71,45 @@ def check_devices() -> Row:
     return Row("Devices", PASS, detail + " (the lesson is sized for a CPU)")
 
 
+# (limit, usage, statistics) files of the container's memory controller: cgroup v2, then v1.
+CGROUP_MEMORY_FILES = (
+    ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current", "/sys/fs/cgroup/memory.stat"),
+    ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+     "/sys/fs/cgroup/memory/memory.stat"),
+)
+
+
+def container_memory(files=CGROUP_MEMORY_FILES) -> tuple[int, int] | None:
+    """``(limit, used)`` in bytes when this process runs in a container with a memory limit
+    (Binder: 2 GB, Docker), else None. The machine's free memory (what ``psutil`` reports) can
+    be far more than such a container may use. ``used`` leaves out reclaimable file cache."""
+    for limit_file, usage_file, stat_file in files:
+        try:
+            limit_text = Path(limit_file).read_text().strip()
+            used = int(Path(usage_file).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if not limit_text.isdigit() or int(limit_text) >= 2**60:  # "max" / v1's "no limit"
+            continue
+        try:
+            stats = dict(line.split() for line in Path(stat_file).read_text().splitlines()
+                         if len(line.split()) == 2)
+            cache = int(stats.get("inactive_file", stats.get("total_inactive_file", 0)))
+        except (OSError, ValueError):
+            cache = 0
+        return int(limit_text), max(used - cache, 0)
+    return None
+
+
 def check_memory() -> Row:
     import psutil
 
     available = psutil.virtual_memory().available / 2**30
     detail = f"{available:.1f} GB available"
+    container = container_memory()
+    if container is not None and (container[0] - container[1]) / 2**30 < available:
+        available = (container[0] - container[1]) / 2**30
+        detail = f"{available:.1f} GB available (container limit {container[0] / 2**30:.1f} GB)"
     if available < 1.6:
         return Row("Free RAM", FAIL, detail,
                    "Each episode needs up to 1.5 GB: close other programs and notebooks "
@@ -126,8 +161,8 @@ CHECKS: list[Callable[[], Row]] = [
     check_python,
     lambda: check_package("tensorflow"),
     lambda: check_package("keras"),
+    check_memory,  # before check_devices imports TensorFlow (~0.6 GB) into this process
     check_devices,
-    check_memory,
     check_disk,
     check_cifar10,
     check_weights,

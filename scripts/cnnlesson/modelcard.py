@@ -111,10 +111,16 @@ def check_model_card(card: dict[str, Any], model, *, class_names: Sequence[str] 
 
     problems = []
     saved_keras = str(card["versions"].get("keras", "?"))
-    if _major_minor(saved_keras) != _major_minor(keras.__version__):
+    if saved_keras.split(".")[0] != keras.__version__.split(".")[0]:
         problems.append(f"it was saved with Keras {saved_keras}, this is Keras "
                         f"{keras.__version__}: install Keras {_major_minor(saved_keras)} or "
                         "retrain the model with this version")
+    elif _major_minor(saved_keras) != _major_minor(keras.__version__) and model is not None:
+        # Colab and other ready-made environments bring their own Keras 3; the .keras format
+        # is shared across Keras 3 versions, so load, but say so.
+        print(f"Note: {card.get('model_file', 'the model')} was saved with Keras {saved_keras}; "
+              f"this is Keras {keras.__version__}. It loaded; if its results look wrong, "
+              "retrain it with this version.")
     card_shape = [int(d) for d in card["input_shape"]]
     model_shape = [int(d) for d in model.input_shape[1:]] if model is not None else card_shape
     if model_shape != card_shape:
@@ -149,7 +155,7 @@ def load_model_with_card(model_path: str | Path, *, class_names: Sequence[str] |
         raise FileNotFoundError(f"No model at {model_path}.")
     card = read_model_card(model_path)
     saved_keras = str(card["versions"].get("keras", "?"))
-    if _major_minor(saved_keras) != _major_minor(keras.__version__):
+    if saved_keras.split(".")[0] != keras.__version__.split(".")[0]:
         check_model_card(card, None)  # refuse before loading a file this Keras may misread
     model = keras.models.load_model(model_path)
     check_model_card(card, model, class_names=class_names, input_shape=input_shape)

@@ -156,6 +156,17 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["learners"]:
         for p in write_learner_copies(project_root()):
             print("wrote", p.relative_to(project_root()))
+    elif sys.argv[1:2] == ["colab"]:
+        # python -m cnnlesson.notebooks colab [NN ...]: Colab badge and set-up cell (colab.py)
+        from .colab import apply
+
+        chosen = [p for p in episode_notebooks(project_root())
+                  if not sys.argv[2:] or any(p.name.startswith(e) for e in sys.argv[2:])]
+        changed = apply(project_root(), chosen)
+        for p in chosen:
+            print("updated" if p in changed else "unchanged", p.relative_to(project_root()))
+        if changed:
+            print("Now regenerate the learner copies: python3 lesson.py learners")
     else:
-        print("usage: python -m cnnlesson.notebooks learners")
+        print("usage: python -m cnnlesson.notebooks learners | colab [NN ...]")
         sys.exit(2)

@@ -144,3 +144,33 @@ def check_mobilenet_weights() -> str:
     out = model.predict(np.zeros((1, 96, 96, 3), np.float32), verbose=0)
     return (f"MobileNet(alpha=0.25) ImageNet weights, {model.count_params():,} parameters, "
             f"features {out.shape[1:]} ({'mirror' if path.is_symlink() else 'downloaded'})")
+
+
+def extract_features(extractor, images, *, batch_size: int = 128, desc: str = "features"):
+    """Run a frozen feature extractor over ``images`` batch by batch and return one float32
+    array of features (episode 06). Works on the ``uint8`` images directly: unlike
+    ``predict`` on a whole array, it never holds a converted copy of the full set in memory,
+    and it shows a progress bar."""
+    import numpy as np
+    from tqdm.auto import tqdm
+
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(f"expected a batch of images (N, height, width, channels), got shape "
+                         f"{images.shape}")
+    expected = tuple(extractor.input_shape[1:])
+    if tuple(images.shape[1:]) != expected:
+        raise ValueError(f"the extractor takes images of shape {expected}, got "
+                         f"{tuple(images.shape[1:])}: resize them first")
+    out = None
+    with tqdm(total=len(images), desc=desc, unit="img",
+              disable=os.environ.get("CNNLESSON_NO_PROGRESS") == "1") as bar:
+        for start in range(0, len(images), batch_size):
+            batch = np.asarray(extractor.predict_on_batch(images[start:start + batch_size]))
+            if out is None:
+                out = np.empty((len(images), *batch.shape[1:]), np.float32)
+            out[start:start + len(batch)] = batch
+            bar.update(len(batch))
+    if out is None:
+        raise ValueError("no images to extract features from")
+    return out

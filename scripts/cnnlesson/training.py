@@ -72,3 +72,39 @@ def load_model(name: str):
         raise FileNotFoundError(f"No saved model named {name!r} at {path}: run the episode "
                                 "that trains it first.")
     return keras.models.load_model(path)
+
+
+def array_batches(x, y, *, batch_size: int = 32, shuffle: bool = True, seed: int | None = None):
+    """Batches of ``(x, y)`` for ``model.fit``, cut from the arrays as they are needed
+    (episode 06). ``fit`` on whole NumPy arrays first copies them into one tensor (about
+    120 MB for 40,000 CIFAR-10 images); this makes no such copy. Shuffled again every epoch
+    when ``shuffle``; each batch keeps the ``uint8`` images as they are."""
+    import math
+
+    import keras
+    import numpy as np
+
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} images but {len(y)} labels")
+    if len(x) == 0 or batch_size < 1:
+        raise ValueError("need at least one image and a batch size of at least 1")
+
+    class ArrayBatches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.rng = np.random.default_rng(seed)
+            self.order = np.arange(len(x))
+            self.on_epoch_end()
+
+        def __len__(self):
+            return math.ceil(len(x) / batch_size)
+
+        def __getitem__(self, i):
+            idx = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
+            return x[idx], y[idx]
+
+        def on_epoch_end(self):
+            if shuffle:
+                self.rng.shuffle(self.order)
+
+    return ArrayBatches()
