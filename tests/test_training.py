@@ -115,14 +115,16 @@ def test_array_batches_cover_every_example_once_per_epoch_and_reshuffle():
     y = np.arange(10)
     batches = array_batches(x, y, batch_size=4, seed=0)
     assert len(batches) == 3
-    first = [batches[i] for i in range(len(batches))]
-    assert sorted(np.concatenate([b[1] for b in first]).tolist()) == list(range(10))
-    assert all(b[0].dtype == np.uint8 and (b[0].ravel() == b[1]).all() for b in first)
-    batches.on_epoch_end()
-    second = np.concatenate([batches[i][1] for i in range(len(batches))])
-    assert sorted(second.tolist()) == list(range(10))
-    assert second.tolist() != np.concatenate([b[1] for b in first]).tolist()
+
+    def epoch():
+        out = [(a.numpy(), b.numpy()) for a, b in batches]
+        assert all(a.dtype == np.uint8 and (a.ravel() == b).all() for a, b in out)
+        return np.concatenate([b for _, b in out]).tolist()
+
+    first, second = epoch(), epoch()
+    assert sorted(first) == sorted(second) == list(range(10))
+    assert first != second  # shuffled again
     fixed = array_batches(x, y, batch_size=4, shuffle=False)
-    assert fixed[0][1].tolist() == [0, 1, 2, 3]
+    assert next(iter(fixed))[1].numpy().tolist() == [0, 1, 2, 3]
     with pytest.raises(ValueError, match="labels"):
         array_batches(x, y[:3])

@@ -75,36 +75,30 @@ def load_model(name: str):
 
 
 def array_batches(x, y, *, batch_size: int = 32, shuffle: bool = True, seed: int | None = None):
-    """Batches of ``(x, y)`` for ``model.fit``, cut from the arrays as they are needed
-    (episode 06). ``fit`` on whole NumPy arrays first copies them into one tensor (about
-    120 MB for 40,000 CIFAR-10 images); this makes no such copy. Shuffled again every epoch
-    when ``shuffle``; each batch keeps the ``uint8`` images as they are."""
-    import math
-
-    import keras
+    """A ``tf.data`` pipeline of ``(x, y)`` batches for ``model.fit``, cut from the NumPy
+    arrays as they are needed (episode 06). ``fit`` on whole NumPy arrays first copies them
+    into one more tensor (about 120 MB for 40,000 CIFAR-10 images); this makes no such copy.
+    Shuffled again every epoch when ``shuffle``; the images stay ``uint8``."""
     import numpy as np
+    import tensorflow as tf
 
+    x, y = np.asarray(x), np.asarray(y)
     if len(x) != len(y):
         raise ValueError(f"{len(x)} images but {len(y)} labels")
     if len(x) == 0 or batch_size < 1:
         raise ValueError("need at least one image and a batch size of at least 1")
 
-    class ArrayBatches(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__()
-            self.rng = np.random.default_rng(seed)
-            self.order = np.arange(len(x))
-            self.on_epoch_end()
+    def take(indices):
+        indices = np.sort(indices)
+        return x[indices], y[indices]
 
-        def __len__(self):
-            return math.ceil(len(x) / batch_size)
+    def fetch(indices):
+        images, labels = tf.numpy_function(take, [indices], (x.dtype, y.dtype))
+        images.set_shape((None, *x.shape[1:]))
+        labels.set_shape((None, *y.shape[1:]))
+        return images, labels
 
-        def __getitem__(self, i):
-            idx = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
-            return x[idx], y[idx]
-
-        def on_epoch_end(self):
-            if shuffle:
-                self.rng.shuffle(self.order)
-
-    return ArrayBatches()
+    indices = tf.data.Dataset.range(len(x))
+    if shuffle:
+        indices = indices.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return indices.batch(batch_size).map(fetch).prefetch(2)
