@@ -139,3 +139,26 @@ def test_cats_vs_dogs_beats_a_coin_by_a_clear_margin(cifar):
         (cifar.y_train[train] == dog).astype("float32"), cifar.x_test[test],
         (cifar.y_test[test] == dog).astype("float32"), epochs=3, loss="binary_crossentropy")
     assert accuracy > 0.60, f"cats vs dogs: test accuracy {accuracy:.3f} (a coin: 0.50)"
+
+
+def test_imagenet_features_beat_raw_pixels_with_1000_images(cifar):
+    """Episode 06's claim on real data: the frozen pretrained backbone (through the real
+    keras.applications loading code and the weights mirror) gives far better features than
+    raw pixels when only 1,000 labelled images exist."""
+    import keras
+    from sklearn.linear_model import LogisticRegression
+
+    import cnnlesson
+    from cnnlesson.pretrained import extract_features, load_imagenet_backbone, preprocess_function
+
+    x, y = cnnlesson.stratified_subset(cifar.x_train, cifar.y_train, 1_000, seed=0)
+    x_test, y_test = cnnlesson.stratified_subset(cifar.x_test, cifar.y_test, 2_000, seed=0)
+    base = load_imagenet_backbone("MobileNet", input_shape=(96, 96, 3))
+    inputs = keras.Input((32, 32, 3))
+    h = preprocess_function("MobileNet")(keras.layers.Resizing(96, 96)(inputs))
+    extractor = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(base(h)))
+    features = LogisticRegression(max_iter=2_000).fit(extract_features(extractor, x), y)
+    pixels = LogisticRegression(max_iter=300).fit(x.reshape(len(x), -1) / np.float32(255), y)
+    transfer = features.score(extract_features(extractor, x_test), y_test)
+    raw = pixels.score(x_test.reshape(len(x_test), -1) / np.float32(255), y_test)
+    assert transfer > 0.5 and transfer > 1.5 * raw, (transfer, raw)
