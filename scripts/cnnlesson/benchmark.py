@@ -97,7 +97,8 @@ def check_budget(stem: str, result: dict) -> list[str]:
     for model, minimum in budget.get("min_accuracy", {}).items():
         acc = result["models"].get(model, {}).get("test_accuracy")
         if acc is None or acc < minimum:
-            problems.append(f"{model} test accuracy {acc} < {minimum}")
+            problems.append(f"{model} test accuracy "
+                            f"{'missing' if acc is None else format(acc, '.3f')} < {minimum}")
     for record, (top, bottom, minimum) in budget.get("min_ratio", {}).items():
         metrics = result["models"].get(record, {})
         if not metrics.get(bottom) or metrics.get(top) is None:
