@@ -2,13 +2,13 @@
 
 An episode that needs a model trained in an earlier one calls :func:`load_trained_model`. It
 loads the learner's own model from ``fit_outputs/`` if there is one, and otherwise the catch-up
-copy in ``fit_outputs/catchup/`` (committed to the repository), after checking that it was made
-with this Keras version and for these class names.
+copy in ``fit_outputs/catchup/`` (committed to the repository), after checking its model card
+(made with this Keras major version, for these class names).
 
 ``python3 lesson.py catchup`` retrains every catch-up model with the recipe of the episode that
 teaches it, in full mode, and writes the model (without optimizer state, to stay small), its
 history and its model card (``<name>.card.json``, see :mod:`cnnlesson.modelcard`) beside it.
-The loader checks the card too: class names, input shape, Keras version, parameter count.
+The loader checks the card: class names, input shape, Keras version, parameter count.
 """
 
 from __future__ import annotations
@@ -20,36 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import settings, training
+from .modelcard import ModelCardMismatchError, load_model_with_card
 
 
-class CatchupMismatchError(RuntimeError):
-    """A catch-up model does not fit this installation (Keras version or class names)."""
+class CatchupMismatchError(ModelCardMismatchError):
+    """A catch-up model does not fit this installation (its model card disagrees)."""
 
 
 def catchup_dir() -> Path:
     return settings.project_root() / "fit_outputs" / "catchup"
-
-
-def _major_minor(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split(".")[:2])
-
-
-def check_record(record: dict, class_names: Sequence[str] | None, name: str) -> None:
-    """Raise :class:`CatchupMismatchError` unless a saved history record matches this Keras
-    (same major version: another Keras 3, e.g. Colab's, loads with a note from the model
-    card check) and, if given, these class names (same names, same order)."""
-    import keras
-
-    saved = record.get("versions", {}).get("keras", "?")
-    if saved == "?" or _major_minor(saved)[0] != _major_minor(keras.__version__)[0]:
-        raise CatchupMismatchError(
-            f"The catch-up model {name!r} was saved with Keras {saved}, but this is Keras "
-            f"{keras.__version__}. Run `python3 lesson.py catchup` to retrain it, or run the "
-            "episode that trains it.")
-    if class_names is not None and list(record.get("class_names") or []) != list(class_names):
-        raise CatchupMismatchError(
-            f"The catch-up model {name!r} predicts the classes {record.get('class_names')}, "
-            f"not {list(class_names)}.")
 
 
 def load_trained_model(name: str, class_names: Sequence[str] | None = None):
@@ -62,15 +41,16 @@ def load_trained_model(name: str, class_names: Sequence[str] | None = None):
 
         return keras.models.load_model(own)
     path = catchup_dir() / f"{name}.keras"
-    record_path = catchup_dir() / f"{name}.history.json"
-    if not path.is_file() or not record_path.is_file():
+    if not path.is_file():
         raise FileNotFoundError(
             f"No model {name!r}: neither {own} (run the episode that trains it) nor a "
             f"catch-up copy in {catchup_dir()} (run `python3 lesson.py catchup`).")
-    check_record(json.loads(record_path.read_text()), class_names, name)
-    from .modelcard import load_model_with_card
-
-    model, _ = load_model_with_card(path, class_names=class_names)
+    try:  # the card is the one check: Keras version, class names, input shape, parameters
+        model, _ = load_model_with_card(path, class_names=class_names)
+    except ModelCardMismatchError as err:
+        raise CatchupMismatchError(
+            f"Catch-up model {name!r}: {err} Run `python3 lesson.py catchup` to retrain it, "
+            "or run the episode that trains it.") from None
     print(f"Loaded the catch-up copy of {name} (you have not trained your own yet).")
     return model
 
