@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from . import settings
-from .download import DataUnavailableError, atomic_output, download, verify_file
+from .download import DataUnavailableError, download
+from .files import atomic_output, verify_file
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
@@ -138,8 +139,6 @@ def _read_split(split_dir: Path, class_names: Sequence[str],
                 image_size: tuple[int, int] | None, desc: str) -> tuple[np.ndarray, np.ndarray]:
     from concurrent.futures import ThreadPoolExecutor
 
-    from tqdm.auto import tqdm
-
     files: list[Path] = []
     labels: list[int] = []
     for label, name in enumerate(class_names):
@@ -163,8 +162,7 @@ def _read_split(split_dir: Path, class_names: Sequence[str],
 
     # Decoding releases the GIL, so two threads use both cores of a small laptop.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool, \
-            tqdm(total=len(files), desc=desc, unit="img",
-                 disable=os.environ.get("CNNLESSON_NO_PROGRESS") == "1") as bar:
+            settings.progress_bar(total=len(files), desc=desc, unit="img") as bar:
         for _ in pool.map(read_into, range(len(files))):
             bar.update(1)
     return images, np.asarray(labels, dtype=np.int64)
@@ -336,3 +334,33 @@ def class_counts(y: np.ndarray, class_names: Sequence[str]) -> dict[str, int]:
     """How many examples each class has (episode 02 checks class balance)."""
     counts = np.bincount(np.asarray(y), minlength=len(class_names))
     return {name: int(c) for name, c in zip(class_names, counts, strict=True)}
+
+
+def array_batches(x, y, *, batch_size: int = 32, shuffle: bool = True, seed: int | None = None):
+    """A ``tf.data`` pipeline of ``(x, y)`` batches for ``model.fit``, cut from the NumPy
+    arrays as they are needed (episode 06). ``fit`` on whole NumPy arrays first copies them
+    into one more tensor (about 120 MB for 40,000 CIFAR-10 images); this makes no such copy.
+    Shuffled again every epoch when ``shuffle``; the images stay ``uint8``."""
+    import numpy as np
+    import tensorflow as tf
+
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} images but {len(y)} labels")
+    if len(x) == 0 or batch_size < 1:
+        raise ValueError("need at least one image and a batch size of at least 1")
+
+    def take(indices):
+        indices = np.sort(indices)
+        return x[indices], y[indices]
+
+    def fetch(indices):
+        images, labels = tf.numpy_function(take, [indices], (x.dtype, y.dtype))
+        images.set_shape((None, *x.shape[1:]))
+        labels.set_shape((None, *y.shape[1:]))
+        return images, labels
+
+    indices = tf.data.Dataset.range(len(x))
+    if shuffle:
+        indices = indices.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return indices.batch(batch_size).map(fetch).prefetch(2)

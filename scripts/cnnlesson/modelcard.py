@@ -9,13 +9,13 @@ the caller expects, with a message that says what differs and what to do.
 from __future__ import annotations
 
 import json
-import platform
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .download import atomic_write_bytes
+from . import settings
+from .files import atomic_write_bytes
 
 CARD_SUFFIX = ".card.json"
 CARD_FORMAT = 1
@@ -29,21 +29,6 @@ def card_path(model_path: str | Path) -> Path:
     """``<folder>/<stem>.card.json`` for ``<folder>/<stem>.keras`` (episode 07)."""
     model_path = Path(model_path)
     return model_path.with_name(model_path.stem + CARD_SUFFIX)
-
-
-def _versions() -> dict[str, str]:
-    import keras
-    import numpy as np
-
-    versions = {"python": platform.python_version(), "keras": keras.__version__,
-                "numpy": np.__version__}
-    try:
-        import tensorflow as tf
-
-        versions["tensorflow"] = tf.__version__
-    except ImportError:  # another Keras backend
-        versions["tensorflow"] = "not installed"
-    return versions
 
 
 def _count_params(model) -> int:
@@ -73,7 +58,7 @@ def write_model_card(model_path: str | Path, *, class_names: Sequence[str],
         "training_data": training_data,
         "test_accuracy": round(float(test_accuracy), 4),
         "parameters": _count_params(model),
-        "versions": _versions(),
+        "versions": settings.versions(),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     if extra:

@@ -46,17 +46,26 @@ def plot_history(history, metrics: Sequence[str] = ("loss", "accuracy")):
     hist = hist.get("history", hist)
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.4), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
-        epochs = np.arange(1, len(hist[metric]) + 1)
-        ax.plot(epochs, hist[metric], "o-", label="training")
-        if f"val_{metric}" in hist:
-            ax.plot(epochs, hist[f"val_{metric}"], "o-", label="validation")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.set_xticks(epochs if len(epochs) <= 20 else epochs[:: len(epochs) // 10])
-        ax.grid(alpha=0.3)
-        ax.legend()
+        draw_curves(ax, hist, metric)
     fig.tight_layout()
     return fig
+
+
+def draw_curves(ax, history: dict, metric: str) -> None:
+    """Draw ``metric`` and ``val_<metric>`` of a history dict against the epoch on ``ax``: the
+    one curve drawer behind :func:`plot_history` and the live plot of episode 04."""
+    for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
+        if key in history:
+            values = history[key]
+            ax.plot(np.arange(1, len(values) + 1), values, "o-", label=label)
+    if not ax.lines:
+        return
+    epochs = np.arange(1, len(history.get(metric, history.get(f"val_{metric}", []))) + 1)
+    ax.set_xticks(epochs if len(epochs) <= 20 else epochs[:: len(epochs) // 10])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.grid(alpha=0.3)
+    ax.legend()
 
 
 def plot_prediction(image: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str],

@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .download import ChecksumError, DataUnavailableError, file_hash
+from . import settings
+from .download import DataUnavailableError
+from .files import verify_file
 
 WEIGHTS_MIRROR_VARIABLE = "CNNLESSON_WEIGHTS_MIRROR"
 
@@ -45,15 +47,11 @@ def mobilenet_weights_name(alpha: float = 0.25, image_size: int = 224) -> str:
 
 
 def verify_known_file(path: Path) -> None:
-    """Raise :class:`ChecksumError` if ``path`` is a file we know and its bytes are wrong."""
+    """Raise ``ChecksumError`` if ``path`` is a file we know and its bytes are wrong."""
     known = KNOWN_FILES.get(path.name)
-    if known is None:
-        return
-    algorithm, expected = known
-    actual = file_hash(path, algorithm)
-    if actual != expected:
-        raise ChecksumError(f"{path} is corrupt or not the official file: {algorithm} "
-                            f"{actual}, expected {expected}.")
+    if known is not None:
+        algorithm, expected = known
+        verify_file(path, expected, algorithm)
 
 
 def use_weights_mirror(mirror: str | os.PathLike | None = None) -> list[Path]:
@@ -134,25 +132,12 @@ def load_imagenet_backbone(name: str = "MobileNet", *, input_shape=(96, 96, 3), 
         raise
 
 
-def check_mobilenet_weights() -> str:
-    """Prefetch check: the ImageNet weights of MobileNet(alpha=0.25), no top, load in Keras."""
-    import numpy as np
-
-    model = load_imagenet_backbone("MobileNet", input_shape=(96, 96, 3), alpha=0.25)
-    path = keras_cache_dir() / mobilenet_weights_name(0.25, 96)
-    verify_known_file(path.resolve())
-    out = model.predict(np.zeros((1, 96, 96, 3), np.float32), verbose=0)
-    return (f"MobileNet(alpha=0.25) ImageNet weights, {model.count_params():,} parameters, "
-            f"features {out.shape[1:]} ({'mirror' if path.is_symlink() else 'downloaded'})")
-
-
 def extract_features(extractor, images, *, batch_size: int = 128, desc: str = "features"):
     """Run a frozen feature extractor over ``images`` batch by batch and return one float32
     array of features (episode 06). Works on the ``uint8`` images directly: unlike
     ``predict`` on a whole array, it never holds a converted copy of the full set in memory,
     and it shows a progress bar."""
     import numpy as np
-    from tqdm.auto import tqdm
 
     images = np.asarray(images)
     if images.ndim != 4:
@@ -163,8 +148,7 @@ def extract_features(extractor, images, *, batch_size: int = 128, desc: str = "f
         raise ValueError(f"the extractor takes images of shape {expected}, got "
                          f"{tuple(images.shape[1:])}: resize them first")
     out = None
-    with tqdm(total=len(images), desc=desc, unit="img",
-              disable=os.environ.get("CNNLESSON_NO_PROGRESS") == "1") as bar:
+    with settings.progress_bar(total=len(images), desc=desc, unit="img") as bar:
         for start in range(0, len(images), batch_size):
             batch = np.asarray(extractor.predict_on_batch(images[start:start + batch_size]))
             if out is None:

@@ -1,4 +1,4 @@
-"""Where things live and how big a run is: paths, the quick/full switch, seeds.
+"""What is in force: paths, the quick/full switch, seeds, progress bars, the kernel, versions.
 
 Every setting is an environment variable, read when a function is called (not at import), so a
 test or a notebook can change it on the fly. The README's "Settings" table lists them all.
@@ -18,6 +18,7 @@ MODE_VARIABLE = "CNNLESSON_MODE"
 HOME_VARIABLE = "CNNLESSON_HOME"
 DATA_DIR_VARIABLE = "CNNLESSON_DATA_DIR"
 OUTPUT_DIR_VARIABLE = "CNNLESSON_OUTPUT_DIR"
+NO_PROGRESS_VARIABLE = "CNNLESSON_NO_PROGRESS"
 
 DEFAULT_SEED = 42
 
@@ -83,9 +84,7 @@ class RunSettings:
         sizes = ", ".join(
             f"{k}={v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}={v}"
             for k, v in self.values.items())
-        hint = (f"quick smoke-test sizes ({MODE_VARIABLE}=quick)" if self.mode == "quick"
-                else f"the full lesson (set {MODE_VARIABLE}=quick for a smoke test)")
-        return f"Mode: {self.mode}: {sizes}  [{hint}]"
+        return f"Mode: {self.mode}: {sizes}"
 
     __repr__ = __str__
 
@@ -117,3 +116,45 @@ def set_seed(seed: int = DEFAULT_SEED, *, deterministic: bool = False) -> int:
 
         tf.config.experimental.enable_op_determinism()
     return seed
+
+
+def show_progress() -> bool:
+    """False when ``CNNLESSON_NO_PROGRESS=1`` (logs, CI): the one switch for progress bars."""
+    return os.environ.get(NO_PROGRESS_VARIABLE, "") != "1"
+
+
+def progress_bar(*, total: int | None, desc: str, unit: str = "it", **kwargs):
+    """A tqdm progress bar (a widget in a notebook, text elsewhere), hidden when progress bars
+    are switched off (:func:`show_progress`). Use it as a context manager."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not show_progress(), **kwargs)
+
+
+def in_jupyter_kernel() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, Notebook, Colab, nbclient), False in a plain
+    Python process or a terminal IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def versions() -> dict[str, str]:
+    """The versions a saved model or history was made with (Python, Keras, TensorFlow, NumPy)."""
+    import platform
+
+    import keras
+    import numpy as np
+
+    found = {"python": platform.python_version(), "keras": keras.__version__,
+             "numpy": np.__version__}
+    try:
+        import tensorflow as tf
+
+        found["tensorflow"] = tf.__version__
+    except ImportError:  # another Keras backend
+        found["tensorflow"] = "not installed"
+    return found

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .settings import in_jupyter_kernel
+
 # --------------------------------------------------------------------------------------------
 # Episode 03: the kernel explorer and the feature-map browser.
 # --------------------------------------------------------------------------------------------
@@ -92,15 +94,6 @@ def to_grayscale(image: np.ndarray) -> np.ndarray:
     return gray / scale
 
 
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
-
-
 def _try_ipywidgets():
     try:
         import ipywidgets
@@ -127,11 +120,8 @@ class _Interactive:
 
     def _redraw(self) -> None:
         output = getattr(self, "output", None)
-        if output is None or not _in_notebook():
+        if output is None or not in_jupyter_kernel():
             return
-        import io
-
-        import matplotlib.pyplot as plt
         from IPython.display import Image
 
         # Set the Output's content directly: capturing with `with output:` and
@@ -140,19 +130,36 @@ class _Interactive:
         if self.error:
             output.append_stdout(self.error + "\n")
             return
+        output.append_display_data(Image(data=self._png()))
+
+    def _png(self) -> bytes:
+        import io
+
+        import matplotlib.pyplot as plt
+
         fig = self.plot()
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=80)
         plt.close(fig)
-        output.append_display_data(Image(data=png.getvalue()))
+        return png.getvalue()
 
     def show(self):
         """Display the controls in a notebook; elsewhere (a script, a terminal, no ipywidgets)
-        draw the current state once as a static figure and return it."""
-        if self.widget is not None and _in_notebook():
+        draw the current state once as a static figure and return it.
+
+        In a notebook the widget is displayed together with a static picture of its first
+        state (``image/png`` in the same output): JupyterLab shows the live widget, and a
+        reader of the saved notebook without a running kernel (GitHub, nbviewer) sees the
+        picture instead of a bare "VBox(...)"."""
+        if self.widget is not None and in_jupyter_kernel():
+            import base64
+
             from IPython.display import display
 
-            display(self.widget)
+            bundle = dict(self.widget._repr_mimebundle_())
+            if not self.error:
+                bundle["image/png"] = base64.b64encode(self._png()).decode()
+            display(bundle, raw=True)
             self._redraw()
             return None
         if self.error:

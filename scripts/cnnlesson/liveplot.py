@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 import keras
-import numpy as np
+
+from .plotting import draw_curves
+from .settings import in_jupyter_kernel
 
 MODES = ("auto", "plot", "text")
 
@@ -19,12 +21,7 @@ MODES = ("auto", "plot", "text")
 def can_plot_inline() -> bool:
     """True inside a Jupyter kernel whose matplotlib backend shows figures in the notebook
     (inline): the only place where redrawing one figure per epoch makes sense."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None or "IPKernelApp" not in getattr(shell, "config", {}):
+    if not in_jupyter_kernel():
         return False
     import matplotlib
 
@@ -86,15 +83,7 @@ class LivePlot(keras.callbacks.Callback):
             plt.close(self.figure)  # shown through the display handle only, not again at cell end
         for ax, metric in zip(self.figure.axes, self.metrics, strict=True):
             ax.clear()
-            for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
-                if key in self.history:
-                    values = self.history[key]
-                    ax.plot(np.arange(1, len(values) + 1), values, "o-", label=label)
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.grid(alpha=0.3)
-            if ax.lines:
-                ax.legend()
+            draw_curves(ax, self.history, metric)
         self.figure.suptitle(f"after epoch {epoch + 1}", fontsize=10)
         self.figure.tight_layout()
         self._show()
