@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """One command for the lesson. Needs only Python 3.10+ and pip; sets everything else up itself.
 
-    python3 lesson.py lab        set up, fetch the data, open the lesson in JupyterLab
-    python3 lesson.py test       set up, fetch the data, run every test (notebooks in quick mode)
+    python3 lesson.py lab          set up, fetch the data, open the lesson in JupyterLab
+    python3 lesson.py test         set up, fetch the data, lint, run every test (CI runs this)
+    python3 lesson.py test --fast  only the unit tests (under a minute): no notebooks, no
+                                   training on real data, no browser
 
 Other commands, for instructors and developers:
 
@@ -10,10 +12,13 @@ Other commands, for instructors and developers:
     python3 lesson.py prefetch   fetch and verify all data; prints a pass/fail table
     python3 lesson.py check      is this machine ready? versions, devices, memory, data
     python3 lesson.py bench      run episodes in full mode; time, memory and accuracy table
-    python3 lesson.py catchup    retrain the catch-up models in fit_outputs/catchup/
-    python3 lesson.py learners   regenerate the learner copies (solutions removed)
-    python3 lesson.py lint       ruff over the helper package, tests and notebooks
+    python3 lesson.py catchup    remake the catch-up models in fit_outputs/catchup/
+    python3 lesson.py learners   regenerate the learner copies (solutions replaced by starts)
+    python3 lesson.py lint       ruff over the packages, tests and notebooks
+    python3 lesson.py lock       recompile the lock files and environment.yml from pyproject.toml
 
+`lab`, `setup`, `prefetch` and `check` install the lesson's lock file (requirements.txt); the
+other commands also need the test and maintainer tools (requirements-dev.txt, the `dev` extra).
 Add --no-venv to use the current Python environment instead of .venv/ (conda, Binder, Colab).
 Arguments after the command go to the tool it runs (jupyter lab, pytest, the benchmark).
 """
@@ -30,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".cnnlesson-installed"
+LINTED = ["lesson.py", "conftest.py", "scripts", "tests", "episodes"]
 USAGE = __doc__
 
 
@@ -39,9 +45,13 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
-def requirements_hash() -> str:
+LESSON_COMMANDS = {"setup", "lab", "prefetch", "check"}
+DEV_COMMANDS = {"test", "bench", "catchup", "learners", "lint", "lock"}
+
+
+def requirements_hash(lock: str) -> str:
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "pyproject.toml"):
+    for name in (lock, "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -51,10 +61,11 @@ def run(cmd: list[str], **kwargs) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kwargs)
 
 
-def setup(use_venv: bool) -> str:
-    """Return the Python to run the lesson with, installing what is missing."""
-    if sys.version_info < (3, 10):  # noqa: UP036 (runs under any python3, says why it stops)
-        sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
+def setup(use_venv: bool, dev: bool = False) -> str:
+    """Return the Python to run the lesson with, installing what is missing: the lesson's lock
+    file, or with ``dev`` the one that adds the test and maintainer tools."""
+    if sys.version_info < (3, 11):  # noqa: UP036 (runs under any python3, says why it stops)
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not use_venv:
         python = sys.executable
         stamp = Path(sys.prefix) / STAMP_NAME
@@ -64,20 +75,27 @@ def setup(use_venv: bool) -> str:
         if not venv_python().exists():
             print(f"Creating the virtual environment {VENV} ...", flush=True)
             venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = requirements_hash()
-    if not stamp.exists() or stamp.read_text().strip() != wanted:
-        print("Installing the pinned packages and the helper package (a few minutes, once) ...",
-              flush=True)
+    done = stamp.read_text().split() if stamp.exists() else []
+    locks = ["requirements.txt"] + (["requirements-dev.txt"] if dev else [])
+    for lock in locks:
+        wanted = f"{lock}:{requirements_hash(lock)}"
+        if wanted in done:
+            continue
+        print(f"Installing the pinned packages of {lock} and the lesson package (a few minutes, "
+              "once) ...", flush=True)
         pip = [python, "-m", "pip", "--disable-pip-version-check"]
-        code = run(pip + ["install", "--quiet", "-r", "requirements.txt", "-e", "."])
+        code = run(pip + ["install", "--quiet", "-r", lock])
+        if code == 0:
+            code = run(pip + ["install", "--quiet", "--no-deps", "-e", "."])
         if code != 0:
             sys.exit("Installing the packages failed (see pip's message above).")
-        stamp.write_text(wanted + "\n")
+        done = [d for d in done if not d.startswith(f"{lock}:")] + [wanted]
+        stamp.write_text("\n".join(done) + "\n")
     return python
 
 
 def prefetch(python: str) -> int:
-    return run([python, "-m", "cnnlesson.prefetch"])
+    return run([python, "-m", "cnnlesson.environment", "prefetch"])
 
 
 def main(argv: list[str]) -> int:
@@ -87,11 +105,10 @@ def main(argv: list[str]) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
-    if command not in {"setup", "lab", "test", "prefetch", "check", "bench", "catchup",
-                       "learners", "lint"}:
+    if command not in LESSON_COMMANDS | DEV_COMMANDS:
         print(f"Unknown command {command!r}.\n{USAGE}")
         return 2
-    python = setup(use_venv)
+    python = setup(use_venv, dev=command in DEV_COMMANDS)
     if command == "setup":
         return 0
     if command == "prefetch":
@@ -103,22 +120,19 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "jupyterlab", "--notebook-dir", str(ROOT),
                     "--LabApp.default_url=/lab/tree/episodes", *rest])
     if command == "test":
+        env = {**os.environ, "CNNLESSON_MODE": "quick", "CNNLESSON_NO_PROGRESS": "1"}
+        if "--fast" in rest:  # unit tests only: no data needed, nothing fetched
+            rest = [a for a in rest if a != "--fast"]
+            return run([python, "-m", "pytest", "tests", "-m", "not slow and not browser",
+                        "-p", "no:nbval", *rest], env=env)
         if prefetch(python) != 0:
             return 1
-        env = {**os.environ, "CNNLESSON_MODE": "quick", "CNNLESSON_NO_PROGRESS": "1"}
         return run([python, "-m", "pytest", *rest], env=env)
-    if command == "bench":
-        return run([python, "-m", "cnnlesson.benchmark", *rest])
-    if command == "catchup":
-        return run([python, "-m", "cnnlesson.catchup", *rest])
     if command == "check":
-        return run([python, "-m", "cnnlesson.check"])
-    if command == "learners":
-        return run([python, "-m", "cnnlesson.notebooks", "learners"])
+        return run([python, "-m", "cnnlesson.environment", "check"])
     if command == "lint":
-        return run([python, "-m", "ruff", "check", "lesson.py", "conftest.py", "scripts",
-                    "tests", "episodes", *rest])
-    return 2
+        return run([python, "-m", "ruff", "check", *LINTED, *rest])
+    return run([python, "-m", "lessontools", command, *rest])  # bench catchup learners lock
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Reading stored notebooks in tests: prose, outputs, tags."""
+"""Reading stored notebooks in tests: prose, outputs, tags (files come from lessontools)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from pathlib import Path
 
 import nbformat
 
+from lessontools import notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def episodes() -> list[Path]:
-    return sorted((ROOT / "episodes").glob("[0-9][0-9]_*.ipynb"))
+    return notebooks.episode_notebooks(ROOT)
 
 
 def read(path: Path) -> nbformat.NotebookNode:
-    return nbformat.read(path, as_version=4)
+    return notebooks.read(path)
 
 
 def prose(nb) -> str:
@@ -25,13 +27,17 @@ def prose(nb) -> str:
     return re.sub(r"[ \t]*\n[ \t]*(?!\n)", " ", text)
 
 
+def cell_output_text(cell) -> str:
+    """Everything one code cell printed or displayed as plain text (ANSI codes removed)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif "data" in out:
+            parts.append(out.data.get("text/plain", ""))
+    return ANSI.sub("", "\n".join(parts))
+
+
 def output_text(nb) -> str:
     """Everything the code cells printed or displayed as plain text (ANSI codes removed)."""
-    parts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.output_type == "stream":
-                parts.append(out.text)
-            elif "data" in out:
-                parts.append(out.data.get("text/plain", ""))
-    return ANSI.sub("", "\n".join(parts))
+    return "\n".join(cell_output_text(c) for c in nb.cells if c.cell_type == "code")

@@ -1,12 +1,58 @@
-"""The benchmark's bookkeeping: budgets, tables, and a real (tiny) notebook measurement."""
+"""The benchmark's bookkeeping: budgets (a table of the test's own, not the live budgets),
+tables, and a real (tiny) notebook measurement."""
 
 from __future__ import annotations
 
 import json
 
 import nbformat
+import pytest
 
-from cnnlesson import benchmark
+from lessontools import benchmark, budgets
+
+TABLE = {
+    "binder": {"limit_mb": 1907, "jupyter_server_mb": 200},
+    "expected": {"spread": 0.02},
+    "default": {"seconds": 360, "peak_rss_mb": 1500},
+    "episodes": {
+        "01_introduction": {"seconds": 180, "min_accuracy": {"01_intro_cnn": 0.62}},
+        "06_transfer_learning": {"min_accuracy": {"06_transfer_finetuned": 0.80},
+                                 "min_ratio": {"06_learning_curve": ["transfer_1000",
+                                                                      "scratch_1000", 1.5]}},
+    },
+}
+
+
+TOML = """
+[binder]
+limit_mb = 1907
+jupyter_server_mb = 200
+[expected]
+spread = 0.02
+[pacing]
+words_per_minute = 100
+minutes_per_code_cell = 1.5
+core_teaching_max = 60
+core_exercises_max = 20
+[default]
+seconds = 360
+peak_rss_mb = 1500
+[episodes.01_introduction]
+seconds = 180
+min_accuracy = { "01_intro_cnn" = 0.62 }
+"""
+
+
+def lesson_home(tmp_path, monkeypatch):
+    """A lesson folder with budgets.toml and a results.json of one stored run."""
+    monkeypatch.setenv("CNNLESSON_HOME", str(tmp_path))
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "budgets.toml").write_text(TOML)
+    return tmp_path
+
+
+def budget(stem):
+    return budgets.episode_budget(TABLE, stem)
 
 
 def result(seconds=60.0, rss=1100, acc=0.65):
@@ -15,14 +61,14 @@ def result(seconds=60.0, rss=1100, acc=0.65):
 
 
 def test_budget_met():
-    assert benchmark.check_budget("01_introduction", result()) == []
+    assert benchmark.check_budget(budget("01_introduction"), result()) == []
 
 
 def test_budget_missed_names_each_problem():
-    problems = benchmark.check_budget("01_introduction", result(200, 1600, 0.5))
+    problems = benchmark.check_budget(budget("01_introduction"), result(200, 1600, 0.5))
     assert len(problems) == 3
     assert any("time" in p for p in problems) and any("RSS" in p for p in problems)
-    missing = benchmark.check_budget("01_introduction", {**result(), "models": {}})
+    missing = benchmark.check_budget(budget("01_introduction"), {**result(), "models": {}})
     assert missing and "01_intro_cnn" in missing[0]
 
 
@@ -32,21 +78,22 @@ def test_transfer_budget_checks_the_ratio_at_1000_images():
             "06_transfer_finetuned": {"test_accuracy": 0.81},
             "06_learning_curve": {"transfer_1000": transfer, "scratch_1000": scratch}}}
 
-    assert benchmark.check_budget("06_transfer_learning", run(0.6, 0.3)) == []
-    problems = benchmark.check_budget("06_transfer_learning", run(0.4, 0.3))
+    assert benchmark.check_budget(budget("06_transfer_learning"), run(0.6, 0.3)) == []
+    problems = benchmark.check_budget(budget("06_transfer_learning"), run(0.4, 0.3))
     assert len(problems) == 1 and "1.33 < 1.5" in problems[0]
-    assert "missing" in benchmark.check_budget("06_transfer_learning", run(0.6, None))[0]
+    assert "missing" in benchmark.check_budget(budget("06_transfer_learning"), run(0.6, None))[0]
 
 
 def test_write_tables(tmp_path):
     r = {**result(), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
          "budget_problems": []}
-    benchmark.write_tables({"episodes": {"01_introduction": r}}, tmp_path)
+    benchmark.write_tables({"episodes": {"01_introduction": r}}, tmp_path, TABLE)
     assert json.loads((tmp_path / "results.json").read_text())["episodes"]["01_introduction"]
     table = (tmp_path / "results.md").read_text()
     assert "| 01_introduction | full | 60 s | 1,100 MB | 01_intro_cnn: 0.650 | met |" in table
 
 
+@pytest.mark.slow
 def test_bench_notebook_measures_a_real_kernel(tmp_path, monkeypatch):
     monkeypatch.setenv("CNNLESSON_OUTPUT_DIR", str(tmp_path / "out"))
     nb = nbformat.v4.new_notebook()
@@ -55,7 +102,7 @@ def test_bench_notebook_measures_a_real_kernel(tmp_path, monkeypatch):
     nb.cells = [
         nbformat.v4.new_code_cell("import numpy as np\nblock = np.ones(50_000_000, np.uint8)"),
         nbformat.v4.new_code_cell(
-            "from cnnlesson.training import save_history\n"
+            "from cnnlesson.trained import save_history\n"
             "save_history({'loss': [1.0]}, 'tiny', test_accuracy=0.5)\nprint('done')"),
     ]
     path = tmp_path / "00_tiny.ipynb"
@@ -63,24 +110,29 @@ def test_bench_notebook_measures_a_real_kernel(tmp_path, monkeypatch):
     r = benchmark.bench_notebook(path, store=True)
     assert r["peak_rss_mb"] >= 50 and r["seconds"] > 0
     assert r["models"] == {"tiny": {"test_accuracy": 0.5}}
+    assert len(r["cell_seconds"]) == 2 and all(t >= 0 for t in r["cell_seconds"].values())
     stored = nbformat.read(path, as_version=4)
     assert len(stored.cells) == 2, "the measurement cell is not stored"
     assert stored.cells[1].outputs[0].text == "done\n"
 
 
 def test_binder_verdict_adds_the_jupyter_server_to_the_kernel_peak():
-    limit, server = benchmark.BINDER_LIMIT_MB, benchmark.JUPYTER_SERVER_MB
-    assert benchmark.binder_verdict(1459) == \
-        f"fits: {1459 + server:,} MB, {limit - 1459 - server:,} MB spare"
-    assert benchmark.binder_verdict(limit - server).startswith("fits: ")
-    assert benchmark.binder_verdict(limit - server + 1).startswith("DOES NOT FIT: ")
+    assert budgets.binder_verdict(TABLE, 1459) == "fits: 1,659 MB, 248 MB spare"
+    assert budgets.binder_verdict(TABLE, 1707).startswith("fits: ")
+    assert budgets.binder_verdict(TABLE, 1708).startswith("DOES NOT FIT: ")
+
+
+def test_default_budget_fills_what_an_episode_leaves_out():
+    assert budget("05_other") == {"seconds": 360, "peak_rss_mb": 1500, "min_accuracy": {},
+                                  "min_ratio": {}}
+    assert budget("01_introduction")["peak_rss_mb"] == 1500
+    assert budget("01_introduction")["seconds"] == 180
 
 
 def test_report_rewrites_the_table_from_the_stored_json(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLESSON_HOME", str(tmp_path))
+    lesson_home(tmp_path, monkeypatch)
     r = {**result(rss=1800), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
          "budget_problems": []}
-    (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "results.json").write_text(
         json.dumps({"episodes": {"01_introduction": r}}))
     assert benchmark.main(["--report"]) == 0
@@ -89,12 +141,11 @@ def test_report_rewrites_the_table_from_the_stored_json(tmp_path, monkeypatch):
 
 
 def test_a_benchmark_run_refreshes_the_instructor_notes(tmp_path, monkeypatch):
-    from cnnlesson import instructors
+    from lessontools import instructors
 
-    monkeypatch.setenv("CNNLESSON_HOME", str(tmp_path))
+    lesson_home(tmp_path, monkeypatch)
     r = {**result(), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
          "budget_problems": []}
-    (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "results.json").write_text(
         json.dumps({"episodes": {"01_introduction": r}}))
     notes = tmp_path / instructors.NOTES

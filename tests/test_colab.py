@@ -13,12 +13,12 @@ import types
 import nbformat
 import pytest
 
-from cnnlesson import colab, notebooks
+from lessontools import colab, learners
 from notebook_utils import ROOT, episodes, read
 
 REPO_URL = colab.repository_url(ROOT)
 SOURCE = colab.expected_setup_cell_source(ROOT)
-ALL = episodes() + sorted(notebooks.learner_dir(ROOT).glob("[0-9][0-9]_*.ipynb"))
+ALL = episodes() + sorted(learners.learner_dir(ROOT).glob("[0-9][0-9]_*.ipynb"))
 
 
 def test_repository_url_is_read_from_pyproject():
@@ -43,11 +43,12 @@ def test_notebook_has_the_badge_and_the_current_colab_cell_first(path):
     instructor = read(ROOT / "episodes" / path.name)
     badge = colab.badge_line(REPO_URL, path.name, with_solutions=colab.has_solutions(instructor))
     assert badge in nb.cells[0].source.split("\n"), \
-        "run `python -m cnnlesson.notebooks colab`, then `python3 lesson.py learners`"
+        "run `python -m lessontools colab`, then `python3 lesson.py learners`"
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert first_code.get("id") == colab.CELL_ID and first_code.source == SOURCE, \
-        "run `python -m cnnlesson.notebooks colab`, then `python3 lesson.py learners`"
+        "run `python -m lessontools colab`, then `python3 lesson.py learners`"
     assert first_code.outputs == [], "off Colab the cell prints nothing"
+    assert first_code.metadata["jupyter"]["source_hidden"], "plumbing: stored collapsed"
 
 
 def run_cell(capsys):
@@ -66,7 +67,7 @@ def test_cell_does_nothing_off_colab(monkeypatch, capsys):
 @pytest.fixture
 def fake_colab(monkeypatch):
     """A fake ``google.colab`` module, recorded subprocess/chdir calls, and a fresh machine:
-    no clone yet, neither cnnlesson nor scikeras importable."""
+    no clone yet, neither cnnlesson nor the extra packages importable."""
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     monkeypatch.setattr(sys, "path", list(sys.path))
     state = {"runs": [], "chdir": [], "cloned": False, "installed": False}
@@ -84,7 +85,7 @@ def fake_colab(monkeypatch):
         return state["cloned"] if path == lesson else real_isdir(path)
 
     def find_spec(name, *args):
-        if name in ("cnnlesson", "scikeras"):
+        if name == "cnnlesson" or name in colab.COLAB_EXTRA_PACKAGES:
             return object() if state["installed"] else None
         return real_find_spec(name, *args)
 
@@ -101,9 +102,9 @@ def test_cell_on_colab_clones_installs_and_changes_directory(fake_colab, capsys)
     lesson = fake_colab["lesson"]
     (clone, clone_kw), (pip, pip_kw) = fake_colab["runs"]
     assert clone == ["git", "clone", "--depth", "1", "--quiet", REPO_URL, lesson]
-    scikeras = next(p for p in SOURCE.split('"') if p.startswith("scikeras=="))
+    extras = [p for p in SOURCE.split('"') if p.split("==")[0] in colab.COLAB_EXTRA_PACKAGES]
     assert pip == [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", lesson,
-                   scikeras]
+                   *extras]
     assert not {"tensorflow", "keras", "-r", "-U", "--upgrade"} & {p.split("==")[0] for p in pip}
     assert clone_kw == pip_kw == {"check": True}
     assert fake_colab["chdir"] == [os.path.join(lesson, "episodes")]

@@ -20,7 +20,8 @@ from helpers import (
 from PIL import Image
 
 from cnnlesson import data, settings
-from cnnlesson.download import ChecksumError, DataUnavailableError
+from cnnlesson.download import DataUnavailableError
+from cnnlesson.files import ChecksumError
 
 TRAIN_FILES = ["b.png", "d.png", "a.png", "c.png"]
 TEST_FILES = ["y.png", "x.png"]

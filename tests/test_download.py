@@ -1,4 +1,5 @@
-"""Unit tests of cnnlesson.download against a local HTTP server on 127.0.0.1."""
+"""Unit tests of cnnlesson.download (against a local HTTP server on 127.0.0.1) and of the
+atomic writes and checksums of cnnlesson.files."""
 
 from __future__ import annotations
 
@@ -7,14 +8,8 @@ import hashlib
 import pytest
 from helpers import closed_port_url, leftovers, sha256_of
 
-from cnnlesson.download import (
-    ChecksumError,
-    DataUnavailableError,
-    atomic_write_bytes,
-    download,
-    file_hash,
-    verify_file,
-)
+from cnnlesson.download import DataUnavailableError, download
+from cnnlesson.files import ChecksumError, atomic_write_bytes, file_hash, verify_file
 
 PAYLOAD = bytes(range(256)) * 40 + b"tail"
 

@@ -1,59 +1,110 @@
-"""requirements.txt (pip, lesson.py) and environment.yml (conda, Binder) pin the same packages."""
+"""Dependencies tell the truth: pyproject.toml declares what the packages import, the lock files
+pin everything (transitive packages included) and agree with each other, environment.yml is the
+lesson lock, and this environment has what the locks pin."""
 
 from __future__ import annotations
 
+import ast
 import re
-from pathlib import Path
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
 
-ROOT = Path(__file__).resolve().parent.parent
-LESSON_PACKAGES = {"jupyterlab", "tensorflow", "keras", "matplotlib", "numpy", "scikit-learn",
-                   "ipywidgets", "nbval"}
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
+from cnnlesson.environment import pinned_versions
+from lessontools import locks
+from notebook_utils import ROOT
 
-def requirement_lines(lines) -> dict[str, str]:
-    pins = {}
-    for line in lines:
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([A-Za-z0-9_.+\-]+)", line)
-        assert match, f"not an exact pin: {line!r}"
-        pins[match[1].lower()] = match[2]
-    return pins
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def pip_section_of_environment_yml() -> list[str]:
-    lines = (ROOT / "environment.yml").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
-    indent = len(lines[start + 1]) - len(lines[start + 1].lstrip())
-    section = []
-    for line in lines[start + 1:]:
-        if not line.strip():
-            continue
-        if len(line) - len(line.lstrip()) < indent:
-            break
-        section.append(line.strip()[2:].strip())
-    return section
+def declared(*extras: str) -> set[str]:
+    names = {canonicalize_name(Requirement(r).name) for r in PYPROJECT["dependencies"]}
+    for extra in extras:
+        names |= {canonicalize_name(Requirement(r).name)
+                  for r in PYPROJECT["optional-dependencies"][extra]}
+    return names - {"cnnlesson"}
 
 
-def test_requirements_are_exact_pins_of_the_lesson_packages():
-    pins = requirement_lines((ROOT / "requirements.txt").read_text().splitlines())
-    assert LESSON_PACKAGES <= set(pins)
+def third_party_imports(package: str) -> set[str]:
+    """Top-level names of the modules a package of scripts/ imports, standard library and the
+    lesson's own packages left out."""
+    found = set()
+    for path in (ROOT / "scripts" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"cnnlesson", "lessontools", "__future__"}
 
 
-def test_environment_yml_pins_the_same_versions():
-    pins = requirement_lines((ROOT / "requirements.txt").read_text().splitlines())
-    conda_pins = requirement_lines(pip_section_of_environment_yml())
-    assert conda_pins == pins
+def distributions(modules: set[str]) -> set[str]:
+    owners = packages_distributions()
+    return {canonicalize_name(owners[m][0]) for m in modules}
 
 
-def test_environment_yml_uses_python_311():
-    assert re.search(r"^\s*- python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)
+@pytest.mark.parametrize("package, extras", [("cnnlesson", ()), ("lessontools", ("lab", "dev"))])
+def test_pyproject_declares_what_the_packages_import(package, extras):
+    missing = distributions(third_party_imports(package)) - declared(*extras)
+    assert not missing, f"scripts/{package} imports {missing}: declare them in pyproject.toml"
+
+
+def test_the_lesson_package_needs_no_test_or_notebook_tooling():
+    tooling = {"nbformat", "nbclient", "nbval", "pytest", "playwright", "ruff", "uv"}
+    assert not distributions(third_party_imports("cnnlesson")) & tooling
+    assert not declared() & tooling and not declared("lab") & tooling
+
+
+def lock_lines(name: str) -> list[str]:
+    return locks.requirement_lines((ROOT / name).read_text())
+
+
+@pytest.mark.parametrize("name", [locks.LESSON_LOCK, locks.DEV_LOCK])
+def test_lock_files_pin_every_package_exactly(name):
+    for line in lock_lines(name):
+        requirement = Requirement(line)
+        assert [s.operator for s in requirement.specifier] == ["=="], line
+
+
+def test_the_lesson_lock_holds_the_lesson_and_not_the_test_tools():
+    pinned = {canonicalize_name(Requirement(line).name) for line in lock_lines(locks.LESSON_LOCK)}
+    assert declared("lab") <= pinned
+    assert not {"pytest", "nbval", "playwright", "ruff"} & pinned
+    assert {"protobuf", "h5py", "ml-dtypes", "scipy"} <= pinned, "transitive pins are locked"
+
+
+def test_the_dev_lock_adds_the_tools_with_the_same_pins():
+    lesson = {Requirement(line).name: line for line in lock_lines(locks.LESSON_LOCK)}
+    dev = {Requirement(line).name: line for line in lock_lines(locks.DEV_LOCK)}
+    assert {name: dev.get(name) for name in lesson} == lesson
+    assert {canonicalize_name(n) for n in dev} >= declared("lab", "dev")
+
+
+def test_environment_yml_is_generated_from_the_lesson_lock():
+    expected = locks.environment_yml((ROOT / locks.LESSON_LOCK).read_text())
+    assert (ROOT / locks.ENVIRONMENT).read_text() == expected, \
+        "environment.yml is stale: run `python -m lessontools lock`"
 
 
 def test_installed_versions_match_the_pins():
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    pins = requirement_lines((ROOT / "requirements.txt").read_text().splitlines())
-    wrong = {name: (pin, version(name)) for name, pin in pins.items() if version(name) != pin}
-    assert not wrong, f"installed versions differ from requirements.txt: {wrong}"
+    wrong = {}
+    for name, pin in pinned_versions(ROOT / locks.DEV_LOCK).items():
+        try:
+            have = version(name)
+        except PackageNotFoundError:
+            have = None
+        if have != pin:
+            wrong[name] = (pin, have)
+    assert not wrong, f"installed versions differ from {locks.DEV_LOCK}: {wrong}"
+
+
+def test_requires_python_matches_what_lesson_py_asks_for():
+    assert PYPROJECT["requires-python"] == ">=3.11"
+    assert "sys.version_info < (3, 11)" in (ROOT / "lesson.py").read_text()
+    assert re.search(r"^\s*- python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)

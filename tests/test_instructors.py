@@ -7,8 +7,9 @@ import json
 import re
 
 import nbformat
+import pytest
 
-from cnnlesson import instructors
+from lessontools import budgets, instructors
 from notebook_utils import ROOT
 
 NOTES = ROOT / instructors.NOTES
@@ -26,7 +27,8 @@ QUOTED = [
     "is corrupt or not the official file: ",
     "was saved with Keras",
     "It loaded; if its results look wrong, retrain it with this version.",
-    "Run `python3 lesson.py catchup` to retrain it, or run the episode that trains it.",
+    "Run the episode that trains it (maintainers: `python3 lesson.py catchup` retrains the "
+    "copies).",
     "Loaded the catch-up copy of",
     "that you trained",
 ]
@@ -38,13 +40,13 @@ def folded(text: str) -> str:
 
 def package_text() -> str:
     """The package's source with adjacent string literals joined ("a " "b" -> "a b")."""
-    text = "\n".join(p.read_text() for p in (ROOT / "scripts" / "cnnlesson").glob("*.py"))
+    text = "\n".join(p.read_text() for p in (ROOT / "scripts" / "cnnlesson").rglob("*.py"))
     return folded(re.sub(r"\"\s*\n\s*f?\"", "", text))
 
 
 def test_generated_tables_are_current():
     assert NOTES.read_text() == instructors.render(NOTES.read_text(), ROOT), \
-        "stale instructor notes: run `python -m cnnlesson.instructors`"
+        "stale instructor notes: run `python -m lessontools instructors`"
 
 
 def test_quoted_messages_are_the_packages_own():
@@ -54,22 +56,34 @@ def test_quoted_messages_are_the_packages_own():
         assert fragment in source, f"the package no longer says {fragment!r}: update the notes"
 
 
-def test_time_lines_are_read_with_and_without_exercises():
+def test_pace_counts_words_cells_run_time_and_stated_exercise_minutes():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(
-        "# 09 — X\n\n**Time:** about 30 minutes of teaching and\n15 minutes of exercises.")]
-    assert instructors.episode_minutes(nb) == (30, 15)
-    nb.cells[0].source = "# 00 — X\n\n**Time:** about 5 minutes, before the first episode."
-    assert instructors.episode_minutes(nb) == (5, None)
-    nb.cells[0].source = "# 00 — X"
-    assert instructors.episode_minutes(nb) is None
+    hidden = {"jupyter": {"source_hidden": True}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 09 — X\n\n" + "word " * 198),  # 200 words
+        nbformat.v4.new_code_cell("a = 1"),
+        nbformat.v4.new_markdown_cell("### Exercise 9.1 — Y (about 7 min)"),
+        nbformat.v4.new_code_cell("b = 2", metadata=hidden),
+        nbformat.v4.new_markdown_cell("## Going further: Z\n\n" + "word " * 96),
+        nbformat.v4.new_code_cell("c = 3"),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"c{i}"
+    rule = {"words_per_minute": 100, "minutes_per_code_cell": 1.5}
+    parts = instructors.pace(nb, {"c1": 60.0, "c3": 30.0, "c5": 120.0}, rule=rule)
+    core, extra = parts["core"], parts["optional"]
+    assert (core["words"], core["cells"], core["exercises"]) == (207, 1, 7)
+    # 207 words / 100 + 1.5 per cell + the cells' run time (solutions are not teaching)
+    assert core["teaching"] == pytest.approx(2.07 + 1.5 + 1.0)
+    assert (extra["words"], extra["cells"]) == (99, 1)
+    assert extra["teaching"] == pytest.approx(0.99 + 1.5 + 2.0)
 
 
 def test_expected_ranges_come_from_the_stored_runs():
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())["episodes"]
     table = instructors.results_table(ROOT)
     accuracy = results["01_introduction"]["models"]["01_intro_cnn"]["test_accuracy"]
-    spread = instructors.EXPECTED_SPREAD
+    spread = budgets.load(ROOT)["expected"]["spread"]
     assert (f"| 01 | `01_intro_cnn` | {accuracy:.3f} | {accuracy - spread:.2f} to "
             f"{accuracy + spread:.2f} | 0.62 |") in table
 

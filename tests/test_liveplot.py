@@ -1,4 +1,4 @@
-"""Unit tests of cnnlesson.live.LivePlot, driven through on_epoch_end (no training)."""
+"""Unit tests of cnnlesson.liveplot.LivePlot, driven through on_epoch_end (no training)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("keras")
 
-from cnnlesson.live import LivePlot, can_plot_inline  # noqa: E402
+from cnnlesson.liveplot import LivePlot, can_plot_inline  # noqa: E402
 
 LOGS = [
     {"loss": 1.5, "accuracy": 0.25, "val_loss": 1.75, "val_accuracy": 0.125},

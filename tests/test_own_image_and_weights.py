@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlesson import deploy
+from cnnlesson import own_image, tensorboard_logs, trained, weights_npz
 
 CLASSES = ("red", "green", "blue")
 
@@ -63,14 +63,14 @@ def test_weights_only_round_trip(tmp_path, model_and_images):
 
 def test_npz_round_trip(tmp_path, model_and_images):
     model, x, reference = model_and_images
-    path = deploy.export_weights_npz(model, tmp_path / "m.npz")
+    path = weights_npz.export_weights_npz(model, tmp_path / "m.npz")
     with np.load(path) as data:
         assert len(data.files) == len(model.weights)
         first = sorted(data.files)[0]
         assert first.startswith("000/") and first.endswith("/kernel")
         np.testing.assert_array_equal(data[first], model.weights[0].numpy())
     fresh = tiny_model(seed=5)
-    deploy.import_weights_npz(fresh, path)
+    weights_npz.import_weights_npz(fresh, path)
     np.testing.assert_array_equal(fresh.predict(x, verbose=0), reference)
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary file left
 
@@ -108,9 +108,9 @@ def test_fast_cnn_weights_fit_the_model_without_augmentation(tmp_path):
 
 def test_npz_of_other_shapes_is_refused_and_nothing_changes(tmp_path, model_and_images):
     model, x, reference = model_and_images
-    path = deploy.export_weights_npz(tiny_model(filters=4), tmp_path / "other.npz")
+    path = weights_npz.export_weights_npz(tiny_model(filters=4), tmp_path / "other.npz")
     with pytest.raises(ValueError, match="different architecture"):
-        deploy.import_weights_npz(model, path)
+        weights_npz.import_weights_npz(model, path)
     np.testing.assert_array_equal(model.predict(x, verbose=0), reference)
 
 
@@ -120,17 +120,17 @@ def test_npz_with_another_number_of_weights_is_refused(tmp_path, model_and_image
 
     model, _, _ = model_and_images
     small = keras.Sequential([keras.Input(shape=(8, 8, 3)), layers.Flatten(), layers.Dense(3)])
-    path = deploy.export_weights_npz(small, tmp_path / "small.npz")
+    path = weights_npz.export_weights_npz(small, tmp_path / "small.npz")
     with pytest.raises(ValueError, match="holds 2 weights, the model has"):
-        deploy.import_weights_npz(model, path)
+        weights_npz.import_weights_npz(model, path)
 
 
 def test_npz_paths_are_checked(tmp_path, model_and_images):
     model, _, _ = model_and_images
     with pytest.raises(ValueError, match=r"\.npz"):
-        deploy.export_weights_npz(model, tmp_path / "weights.h5")
+        weights_npz.export_weights_npz(model, tmp_path / "weights.h5")
     with pytest.raises(FileNotFoundError):
-        deploy.import_weights_npz(model, tmp_path / "missing.npz")
+        weights_npz.import_weights_npz(model, tmp_path / "missing.npz")
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_npz_paths_are_checked(tmp_path, model_and_images):
 def test_png_of_a_32x32_image_comes_back_unchanged(tmp_path):
     image = np.random.default_rng(0).integers(0, 256, size=(32, 32, 3), dtype=np.uint8)
     Image.fromarray(image).save(tmp_path / "photo.png")
-    out = deploy.read_image_for_model(tmp_path / "photo.png", (32, 32, 3))
+    out = own_image.read_image_for_model(tmp_path / "photo.png", (32, 32, 3))
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out, image)
 
@@ -149,16 +149,16 @@ def test_large_photo_is_centre_cropped_and_resized(tmp_path):
     photo = np.zeros((60, 100, 3), dtype=np.uint8)
     photo[:, 20:80] = 255  # the centred 60x60 square is white, the sides black
     Image.fromarray(photo).save(tmp_path / "wide.jpg", quality=95)
-    out = deploy.read_image_for_model(tmp_path / "wide.jpg", (32, 32, 3))
+    out = own_image.read_image_for_model(tmp_path / "wide.jpg", (32, 32, 3))
     assert out.shape == (32, 32, 3) and out.dtype == np.uint8
     assert out.min() > 200  # no black border: the sides were cropped, not squashed in
 
 
 def test_grey_and_rgba_images_become_rgb():
     grey = np.full((10, 10), 7, dtype=np.uint8)
-    assert deploy.prepare_image(grey, (4, 4)).shape == (4, 4, 3)
+    assert own_image.prepare_image(grey, (4, 4)).shape == (4, 4, 3)
     rgba = np.zeros((10, 10, 4), dtype=np.uint8)
-    assert deploy.prepare_image(rgba, (4, 4)).shape == (4, 4, 3)
+    assert own_image.prepare_image(rgba, (4, 4)).shape == (4, 4, 3)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -168,38 +168,38 @@ def test_grey_and_rgba_images_become_rgb():
 ])
 def test_wrong_image_arrays_are_refused(bad, message):
     with pytest.raises(ValueError, match=message):
-        deploy.prepare_image(bad)
+        own_image.prepare_image(bad)
 
 
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(FileNotFoundError, match="No image file"):
-        deploy.read_image_for_model(tmp_path / "nope.jpg")
+        own_image.read_image_for_model(tmp_path / "nope.jpg")
 
 
 def test_text_file_named_jpg_is_refused(tmp_path):
     path = tmp_path / "photo.jpg"
     path.write_text("not an image")
     with pytest.raises(ValueError, match="photo.jpg is not a readable image file"):
-        deploy.read_image_for_model(path)
+        own_image.read_image_for_model(path)
 
 
 def test_model_that_wants_other_channels_is_refused(tmp_path):
     Image.fromarray(np.zeros((8, 8, 3), dtype=np.uint8)).save(tmp_path / "x.png")
     with pytest.raises(ValueError, match="RGB"):
-        deploy.read_image_for_model(tmp_path / "x.png", (28, 28, 1))
+        own_image.read_image_for_model(tmp_path / "x.png", (28, 28, 1))
 
 
 def test_top_k_is_sorted_and_checked():
-    assert deploy.top_k([0.1, 0.7, 0.2], CLASSES, k=2) == [
+    assert own_image.top_k([0.1, 0.7, 0.2], CLASSES, k=2) == [
         ("green", pytest.approx(0.7)), ("blue", pytest.approx(0.2))]
     with pytest.raises(ValueError, match="2 probabilities for 3 classes"):
-        deploy.top_k([0.5, 0.5], CLASSES)
+        own_image.top_k([0.5, 0.5], CLASSES)
 
 
 def test_classify_image_file_matches_predict(tmp_path, model_and_images):
     model, x, reference = model_and_images
     Image.fromarray(x[3]).save(tmp_path / "three.png")
-    image, top = deploy.classify_image_file(model, tmp_path / "three.png", CLASSES, k=3)
+    image, top = own_image.classify_image_file(model, tmp_path / "three.png", CLASSES, k=3)
     np.testing.assert_array_equal(image, x[3])
     assert top[0][0] == CLASSES[int(reference[3].argmax())]
     assert top[0][1] == pytest.approx(float(reference[3].max()), abs=1e-6)
@@ -222,7 +222,7 @@ def write_logs(run_dir, epochs=3):
 
 def test_read_scalars_gives_steps_and_values(tmp_path):
     write_logs(tmp_path / "run", epochs=3)
-    scalars = deploy.read_scalars(tmp_path / "run")
+    scalars = tensorboard_logs.read_scalars(tmp_path / "run")
     assert sorted(scalars) == ["train", "validation"]
     steps, values = scalars["validation"]["epoch_loss"]
     np.testing.assert_array_equal(steps, [0, 1, 2])
@@ -231,22 +231,22 @@ def test_read_scalars_gives_steps_and_values(tmp_path):
 
 def test_read_scalars_without_logs_is_refused(tmp_path):
     with pytest.raises(FileNotFoundError, match="No event files"):
-        deploy.read_scalars(tmp_path)
+        tensorboard_logs.read_scalars(tmp_path)
 
 
 def test_own_logs_are_preferred_to_the_catchup_copy(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CNNLESSON_OUTPUT_DIR", str(tmp_path))
     write_logs(tmp_path / "logs" / "04_regularised_cnn")
-    assert deploy.find_log_dir("04_regularised_cnn") == tmp_path / "logs" / "04_regularised_cnn"
+    assert trained.find_log_dir("04_regularised_cnn") == tmp_path / "logs" / "04_regularised_cnn"
     assert "that you wrote" in capsys.readouterr().out
 
 
 def test_catchup_logs_of_episode_04_are_committed_and_readable(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CNNLESSON_OUTPUT_DIR", str(tmp_path))
-    log_dir = deploy.find_log_dir("04_regularised_cnn")
+    log_dir = trained.find_log_dir("04_regularised_cnn")
     assert "catch-up copy" in capsys.readouterr().out
     assert log_dir.parent.parent.name == "catchup"
-    scalars = deploy.read_scalars(log_dir)
+    scalars = tensorboard_logs.read_scalars(log_dir)
     for part in ("train", "validation"):
         steps, values = scalars[part]["epoch_accuracy"]
         assert len(steps) >= 10 and np.all((values > 0.1) & (values < 1))
@@ -255,7 +255,7 @@ def test_catchup_logs_of_episode_04_are_committed_and_readable(tmp_path, monkeyp
 def test_missing_logs_say_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("CNNLESSON_OUTPUT_DIR", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="run the episode"):
-        deploy.find_log_dir("99_never_trained")
+        trained.find_log_dir("99_never_trained")
 
 
 # --------------------------------------------------------------------------------------------

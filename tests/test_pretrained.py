@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from cnnlesson import pretrained
-from cnnlesson.download import ChecksumError, DataUnavailableError, file_hash
+from cnnlesson.download import DataUnavailableError
+from cnnlesson.files import ChecksumError, file_hash
 
 
 @pytest.fixture

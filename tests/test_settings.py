@@ -95,7 +95,7 @@ def test_str_shows_mode_and_values(monkeypatch):
     assert "epochs=10" in text
     assert "train_size=50,000" in text
     assert "learning_rate=0.001" in text
-    assert settings.MODE_VARIABLE in text
+    assert "quick" not in text, "learners see no test switch"
     assert repr(run_settings(full=FULL, quick=QUICK)) == text
 
 
@@ -210,3 +210,26 @@ def test_set_seed_repeats_python_and_numpy():
 
 def test_set_seed_default():
     assert settings.set_seed() == settings.DEFAULT_SEED
+
+
+def test_one_switch_hides_every_progress_bar(monkeypatch):
+    monkeypatch.setenv(settings.NO_PROGRESS_VARIABLE, "1")
+    assert not settings.show_progress()
+    with settings.progress_bar(total=3, desc="x") as bar:
+        assert bar.disable
+    monkeypatch.delenv(settings.NO_PROGRESS_VARIABLE)
+    assert settings.show_progress()
+    with settings.progress_bar(total=3, desc="x", file=__import__("io").StringIO()) as bar:
+        assert not bar.disable
+
+
+def test_outside_a_kernel_is_not_a_notebook():
+    assert settings.in_jupyter_kernel() is False
+
+
+def test_versions_name_what_made_a_file():
+    import keras
+
+    found = settings.versions()
+    assert found["keras"] == keras.__version__ and set(found) == {"python", "keras", "numpy",
+                                                                 "tensorflow"}

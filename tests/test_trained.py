@@ -1,4 +1,4 @@
-"""Unit tests of cnnlesson.training: saving and loading models and histories (tiny models only)."""
+"""Unit tests of cnnlesson.trained: saving and loading models and histories (tiny models only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cnnlesson import settings, training
+from cnnlesson import settings, trained
 
 keras = pytest.importorskip("keras")
 pytestmark = pytest.mark.filterwarnings(
@@ -39,8 +39,8 @@ def test_save_and_load_model(out_dir):
     model = tiny_model()
     x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
 
-    path = training.save_model(model, "tiny")
-    loaded = training.load_model("tiny")
+    path = trained.save_model(model, "tiny")
+    loaded = trained.load_model("tiny")
 
     assert path == out_dir / "tiny.keras"
     assert path.is_file()
@@ -50,25 +50,25 @@ def test_save_and_load_model(out_dir):
 
 def test_save_model_replaces_older_file(out_dir):
     x = np.ones((2, 4), dtype="float32")
-    training.save_model(tiny_model(seed=0), "tiny")
+    trained.save_model(tiny_model(seed=0), "tiny")
     newer = tiny_model(seed=1)
 
-    training.save_model(newer, "tiny")
+    trained.save_model(newer, "tiny")
 
-    np.testing.assert_array_equal(predict(training.load_model("tiny"), x), predict(newer, x))
+    np.testing.assert_array_equal(predict(trained.load_model("tiny"), x), predict(newer, x))
     assert sorted(p.name for p in out_dir.iterdir()) == ["tiny.keras"]
 
 
 def test_paths(out_dir):
-    assert training.model_path("m") == out_dir / "m.keras"
-    assert training.history_path("m") == out_dir / "m.history.json"
+    assert trained.model_path("m") == out_dir / "m.keras"
+    assert trained.history_path("m") == out_dir / "m.history.json"
 
 
 def test_save_and_load_history(out_dir):
-    path = training.save_history(HISTORY, "tiny", class_names=("cat", "dog"),
+    path = trained.save_history(HISTORY, "tiny", class_names=("cat", "dog"),
                                  test_accuracy=np.float32(0.5))
 
-    record = training.load_history("tiny")
+    record = trained.load_history("tiny")
 
     assert path == out_dir / "tiny.history.json"
     assert record["name"] == "tiny"
@@ -86,8 +86,8 @@ def test_save_history_of_history_object(out_dir, monkeypatch):
     monkeypatch.setenv(settings.MODE_VARIABLE, "full")
     history = SimpleNamespace(history={"loss": [np.float32(2.0), np.float64(1.0)]})
 
-    training.save_history(history, "obj")
-    record = training.load_history("obj")
+    trained.save_history(history, "obj")
+    record = trained.load_history("obj")
 
     assert record["history"] == {"loss": [2.0, 1.0]}
     assert record["metrics"] == {}
@@ -97,19 +97,19 @@ def test_save_history_of_history_object(out_dir, monkeypatch):
 
 def test_load_missing_model(out_dir):
     with pytest.raises(FileNotFoundError, match="never_trained"):
-        training.load_model("never_trained")
+        trained.load_model("never_trained")
 
 
 def test_load_missing_history(out_dir):
     with pytest.raises(FileNotFoundError, match="never_trained"):
-        training.load_history("never_trained")
+        trained.load_history("never_trained")
 
 
 def test_array_batches_cover_every_example_once_per_epoch_and_reshuffle():
     import numpy as np
     import pytest
 
-    from cnnlesson.training import array_batches
+    from cnnlesson.data import array_batches
 
     x = np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1)
     y = np.arange(10)

@@ -258,7 +258,7 @@ def test_feature_map_browser_plot_and_bad_models():
 
 def test_redraw_in_a_notebook_puts_the_figure_or_the_error_in_the_output(monkeypatch):
     pytest.importorskip("ipywidgets")
-    monkeypatch.setattr(widgets, "_in_notebook", lambda: True)
+    monkeypatch.setattr(widgets, "in_jupyter_kernel", lambda: True)
     explorer = kernel_explorer(tiny_images(), [0, 1, 0], CLASSES)
     explorer.controls["preset"].value = "blur"  # a control change redraws
     (shown,) = explorer.output.outputs
@@ -266,3 +266,17 @@ def test_redraw_in_a_notebook_puts_the_figure_or_the_error_in_the_output(monkeyp
     explorer.controls["text"].value = "1 2; 3"
     (shown,) = explorer.output.outputs
     assert "different lengths" in shown["text"]
+
+
+def test_show_in_a_notebook_stores_a_static_picture_beside_the_widget(monkeypatch):
+    """A reader of the saved notebook without a kernel sees a picture, not 'VBox(...)'."""
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(widgets, "in_jupyter_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, raw=False, **kw: shown.append((obj, raw)))
+    kernel_explorer(tiny_images(), [0, 1, 0], CLASSES).show()
+    (bundle, raw), = shown
+    assert raw and bundle["image/png"] and "application/vnd.jupyter.widget-view+json" in bundle

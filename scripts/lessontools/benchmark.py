@@ -22,7 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import notebooks, settings
+from cnnlesson import settings
+
+from . import budgets, notebooks
 
 MARKER = "__CNNLESSON_BENCHMARK__"
 MEASURE_CELL = f"""\
@@ -31,31 +33,6 @@ _peak = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
 _peak_mb = _peak / 2**20 if _sys.platform == "darwin" else _peak / 1024
 print("{MARKER}" + _json.dumps({{"peak_rss_mb": round(_peak_mb)}}))
 """
-
-# Budgets from the issues (full mode, 2-core CPU): seconds, MB, minimum test accuracy per model.
-# Episodes not named here get DEFAULT_BUDGET.
-DEFAULT_BUDGET = {"seconds": 360, "peak_rss_mb": 1500, "min_accuracy": {}}
-BUDGETS = {
-    "01_introduction": {"seconds": 180, "peak_rss_mb": 1500,
-                        "min_accuracy": {"01_intro_cnn": 0.62}},
-    "02_image_data": {"seconds": 120, "peak_rss_mb": 1300, "min_accuracy": {}},
-    "03_build_a_cnn": {"seconds": 360, "peak_rss_mb": 1500,
-                       "min_accuracy": {"03_deeper_cnn": 0.62}},
-    "04_compile_and_fit": {"seconds": 360, "peak_rss_mb": 1500,
-                           "min_accuracy": {"04_cats_vs_dogs_binary": 0.65,
-                                            "04_regularised_cnn": 0.53}},
-    "05_evaluate_and_tune": {"seconds": 360, "peak_rss_mb": 1500,
-                             "min_accuracy": {"05_fast_cnn": 0.80}},
-    "07_share_deploy_and_scale": {"seconds": 360, "peak_rss_mb": 1500,
-                                  "min_accuracy": {"07_shared_cnn": 0.78,
-                                                   "07_mirrored_cnn": 0.45}},
-    "06_transfer_learning": {"seconds": 360, "peak_rss_mb": 1500,
-                             "min_accuracy": {"06_transfer_finetuned": 0.80},
-                             # transfer learning >= 1.5x from scratch with 1,000 images
-                             "min_ratio": {"06_learning_curve": ("transfer_1000",
-                                                                 "scratch_1000", 1.5)}},
-}
-
 
 def _measurement(nb) -> dict:
     for out in nb.cells[-1].get("outputs", []):
@@ -81,14 +58,15 @@ def bench_notebook(path: Path, *, store: bool) -> dict:
     seconds = time.perf_counter() - start
     result = {"notebook": path.name, "seconds": round(seconds, 1), **_measurement(nb),
               "models": _new_histories(start_clock)}
+    nb.cells.pop()  # the measurement cell is not part of the lesson
+    result["cell_seconds"] = notebooks.cell_seconds(nb)
     if store:
-        nb.cells.pop()  # the measurement cell is not part of the lesson
         notebooks.write(nb, path)
     return result
 
 
-def check_budget(stem: str, result: dict) -> list[str]:
-    budget = BUDGETS.get(stem, DEFAULT_BUDGET)
+def check_budget(budget: dict, result: dict) -> list[str]:
+    """Every way ``result`` misses ``budget`` (see :func:`budgets.episode_budget`)."""
     problems = []
     if result["seconds"] > budget["seconds"]:
         problems.append(f"time {result['seconds']} s > {budget['seconds']} s")
@@ -109,24 +87,7 @@ def check_budget(stem: str, result: dict) -> list[str]:
     return problems
 
 
-# Binder (mybinder.org) gives a session at most 2 GB of memory, for the kernel and the Jupyter
-# server together. "2 GB" is read as 2 * 10**9 bytes = 1,907 MiB, the smaller of its two
-# readings (RSS figures here are MiB). The JupyterLab server's own RSS, measured on 2026-11-24
-# (jupyterlab 4.6.6, after loading the lab page and a notebook): 99 MiB; we allow twice that.
-BINDER_LIMIT_MB = 1907
-JUPYTER_SERVER_MB = 200
-
-
-def binder_verdict(peak_rss_mb: int) -> str:
-    """Does an episode whose kernel peaks at ``peak_rss_mb`` fit in a Binder session (one
-    notebook open at a time, with the Jupyter server's allowance)?"""
-    total = peak_rss_mb + JUPYTER_SERVER_MB
-    if total <= BINDER_LIMIT_MB:
-        return f"fits: {total:,} MB, {BINDER_LIMIT_MB - total:,} MB spare"
-    return f"DOES NOT FIT: {total:,} MB > {BINDER_LIMIT_MB:,} MB"
-
-
-def write_tables(results: dict, out_dir: Path) -> None:
+def write_tables(results: dict, out_dir: Path, table: dict) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     lines = [
@@ -134,13 +95,13 @@ def write_tables(results: dict, out_dir: Path) -> None:
         "",
         "Written by `python3 lesson.py bench` (full mode unless marked quick). Wall time is the",
         "whole notebook run, kernel start included; peak RSS is the kernel's maximum resident",
-        "memory. Budgets come from the issues.",
+        "memory.",
         "",
-        f"*Binder* says whether the episode fits Binder's 2 GB (counted as {BINDER_LIMIT_MB:,} "
-        "MB): the kernel's",
-        f"peak RSS plus {JUPYTER_SERVER_MB} MB for the JupyterLab server (measured: 99 MB), with "
-        "one notebook",
-        "open at a time.",
+        "*Binder* says whether the episode fits Binder's 2 GB (counted as "
+        f"{table['binder']['limit_mb']:,} MB): the kernel's",
+        f"peak RSS plus {table['binder']['jupyter_server_mb']} MB for the JupyterLab server "
+        "(measured: 99 MB), with one notebook",
+        "open at a time. Budgets: `benchmarks/budgets.toml`.",
         "",
         "| episode | mode | wall time | kernel peak RSS | models: test accuracy | budget "
         "| Binder (2 GB) | machine | date |",
@@ -151,7 +112,7 @@ def write_tables(results: dict, out_dir: Path) -> None:
                            if "test_accuracy" in v) or "—"
         budget = "—" if r["mode"] != "full" else (
             "met" if not r["budget_problems"] else "MISSED: " + "; ".join(r["budget_problems"]))
-        binder = binder_verdict(r["peak_rss_mb"]) if r["mode"] == "full" else "—"
+        binder = budgets.binder_verdict(table, r["peak_rss_mb"]) if r["mode"] == "full" else "—"
         lines.append(f"| {stem} | {r['mode']} | {r['seconds']:.0f} s | {r['peak_rss_mb']:,} MB | "
                      f"{models} | {budget} | {binder} | {r['machine']} | {r['date']} |")
     (out_dir / "results.md").write_text("\n".join(lines) + "\n")
@@ -187,9 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = settings.project_root()
+    table = budgets.load(root)
     if args.report:
         out_dir = root / "benchmarks"
-        write_tables(json.loads((out_dir / "results.json").read_text()), out_dir)
+        write_tables(json.loads((out_dir / "results.json").read_text()), out_dir, table)
         refresh_instructor_notes(root)
         print((out_dir / "results.md").read_text())
         return 0
@@ -210,12 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         r = bench_notebook(path, store=args.store)
         r.update(mode=os.environ[settings.MODE_VARIABLE], machine=machine,
                  date=time.strftime("%Y-%m-%d"))
-        r["budget_problems"] = check_budget(path.stem, r) if not args.quick else []
+        r["budget_problems"] = ([] if args.quick else
+                                check_budget(budgets.episode_budget(table, path.stem), r))
         failed |= bool(r["budget_problems"])
         print(json.dumps(r, indent=1), flush=True)
         if not args.quick:  # quick runs are smoke tests; only full runs are recorded
             results["episodes"][path.stem] = r
-            write_tables(results, out_dir)
+            write_tables(results, out_dir, table)
             refresh_instructor_notes(root)
     if not args.quick:
         print((out_dir / "results.md").read_text())

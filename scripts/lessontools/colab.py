@@ -12,7 +12,7 @@ Every episode notebook starts with
   JupyterLab would.
 
 The repository's public address is written in one place, ``[project.urls] Repository`` in
-``pyproject.toml``. ``python -m cnnlesson.notebooks colab`` (re)writes the badge and the cell
+``pyproject.toml``. ``python -m lessontools colab`` (re)writes the badge and the cell
 from it into the instructor notebooks; ``python3 lesson.py learners`` then carries them into the
 learner copies. Running it twice changes nothing, and it leaves every other cell's outputs as
 they are (the new cell counts as executed first, as in a real run, where it prints nothing).
@@ -21,33 +21,28 @@ they are (the new cell counts as executed first, as in a real run, where it prin
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import nbformat
 
+from cnnlesson.environment import pinned_versions
+
+from . import learners, notebooks
+
 BRANCH = "main"
-CELL_ID = "colab-setup"
+CELL_ID = notebooks.COLAB_CELL_ID
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_START = "[![Open In Colab]"
-# Packages the episodes import that Colab's preinstalled set lacks (numpy, pillow, tqdm,
-# matplotlib, scikit-learn, tensorflow, keras 3, tensorboard, ipywidgets and psutil come with
-# Colab). Their versions come from requirements.txt.
-COLAB_EXTRA_PACKAGES = ("scikeras",)
+# Packages the episodes import that Colab's preinstalled set lacks, pinned as in requirements.txt.
+# None today: numpy, pillow, tqdm, matplotlib, scikit-learn, tensorflow, keras 3, tensorboard,
+# ipython, ipywidgets, psutil and packaging all come with Colab.
+COLAB_EXTRA_PACKAGES: tuple[str, ...] = ()
 
 
 def repository_url(root: Path) -> str:
     """``[project.urls] Repository`` of pyproject.toml, without a trailing slash."""
-    text = (root / "pyproject.toml").read_text()
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        match = re.search(r"^\[project\.urls\][^\[]*?^Repository\s*=\s*\"([^\"]+)\"", text,
-                          re.M | re.S)
-        if not match:
-            raise ValueError("pyproject.toml has no [project.urls] Repository") from None
-        url = match[1]
-    else:
-        url = tomllib.loads(text)["project"]["urls"]["Repository"]
+    url = tomllib.loads((root / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
     url = url.rstrip("/")
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
         raise ValueError(f"Colab opens GitHub repositories only, not {url!r}")
@@ -68,16 +63,6 @@ def badge_line(repo_url: str, name: str, *, with_solutions: bool) -> str:
     if with_solutions:
         line += f" (or [with the solutions]({colab_link(repo_url, f'episodes/{name}')}))"
     return line
-
-
-def _pins(root: Path) -> dict[str, str]:
-    pins = {}
-    for line in (root / "requirements.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "==" in line:
-            name, version = line.split("==", 1)
-            pins[name.strip().lower()] = version.strip()
-    return pins
 
 
 def setup_cell_source(repo_url: str, extra_packages: list[str]) -> str:
@@ -114,15 +99,13 @@ if "google.colab" in sys.modules:
 
 
 def expected_setup_cell_source(root: Path) -> str:
-    pins = _pins(root)
+    pins = pinned_versions(root / "requirements.txt")
     extras = [f"{p}=={pins[p]}" if p in pins else p for p in COLAB_EXTRA_PACKAGES]
     return setup_cell_source(repository_url(root), extras)
 
 
 def has_solutions(nb: nbformat.NotebookNode) -> bool:
-    from .notebooks import is_solution
-
-    return any(is_solution(c) for c in nb.cells)
+    return any(learners.is_solution(c) for c in nb.cells)
 
 
 def add_colab(nb: nbformat.NotebookNode, name: str, repo_url: str, cell_source: str) -> None:
@@ -140,38 +123,25 @@ def add_colab(nb: nbformat.NotebookNode, name: str, repo_url: str, cell_source: 
     title.source = "\n".join(lines)
 
     cell = next((c for c in nb.cells if c.get("id") == CELL_ID), None)
-    if cell is not None:
-        cell.source = cell_source
-        return
-    cell = nbformat.v4.new_code_cell(cell_source)
-    cell.id = CELL_ID
-    nb.cells.insert(1, cell)
-    if any(c.cell_type == "code" and c.execution_count is not None for c in nb.cells):
-        # a stored run: the new cell ran first (printing nothing off Colab); renumber
-        count = 0
-        for c in nb.cells:
-            if c.cell_type != "code" or (c.execution_count is None and c is not cell):
-                continue
-            count += 1
-            c.execution_count = count
-            for out in c.outputs:
-                if out.output_type == "execute_result":
-                    out.execution_count = count
+    if cell is None:
+        cell = nbformat.v4.new_code_cell(cell_source)
+        cell.id = CELL_ID
+        nb.cells.insert(1, cell)
+        if any(c.cell_type == "code" and c.execution_count is not None for c in nb.cells):
+            cell.execution_count = 0  # a stored run: the new cell ran first, printing nothing
+            notebooks.renumber(nb)
+    cell.source = cell_source
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
 
 
 def apply(root: Path, paths: list[Path]) -> list[Path]:
     """Add or update the Colab badge and cell in ``paths``; returns the files it changed."""
-    from .download import atomic_write_bytes
-
     repo_url = repository_url(root)
     source = expected_setup_cell_source(root)
     changed = []
     for path in paths:
-        before = path.read_text()
-        nb = nbformat.reads(before, as_version=4)
+        nb = notebooks.read(path)
         add_colab(nb, path.name, repo_url, source)
-        after = nbformat.writes(nb) + "\n"
-        if after != before:
-            atomic_write_bytes(path, after.encode())
+        if notebooks.write(nb, path, normalise=False):
             changed.append(path)
     return changed

@@ -1,0 +1,239 @@
+"""Checkers of episode 04's exercises (see :mod:`cnnlesson.exercises`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Hint, exercise, is_keras_model, layers_of, loss_name
+
+
+def _loss(model) -> str:
+    name = loss_name(model)
+    if name == "function":  # a loss passed as a plain function, e.g. keras.losses.xxx
+        name = getattr(model.loss, "__name__", name)
+    return name
+
+
+@exercise("04.1", "a loss for one-hot labels")
+def loss_for_labels(model, labels):
+    if not is_keras_model(model):
+        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+                   "Pass the model you compiled: model=model_ex1.")
+        return
+    name = _loss(model)
+    if not name:
+        yield Hint("your model is not compiled yet, so it has no loss.",
+                   "Call model_ex1.compile(optimizer='adam', loss=..., metrics=['accuracy']).",
+                   "loss='categorical_crossentropy'")
+        return
+    labels = np.asarray(labels)
+    one_hot = labels.ndim == 2 and labels.shape[-1] > 1
+    units = model.output_shape[-1]
+    if "binary" in name:
+        yield Hint(f"`{name}` is for two classes with one sigmoid output; this model has "
+                   f"{units} softmax outputs.", "Use the categorical cross-entropy.",
+                   "loss='categorical_crossentropy'")
+    elif one_hot and "sparse" in name:
+        yield Hint(f"your labels are one-hot but the loss `{name}` expects integers.",
+                   "For one-hot labels use the loss without 'sparse'.",
+                   "loss='categorical_crossentropy'")
+    elif not one_hot and "categorical" in name and "sparse" not in name:
+        yield Hint(f"your labels are integers but the loss `{name}` expects one-hot vectors.",
+                   "Pass the one-hot labels (labels=y_val_onehot), or use the sparse loss for "
+                   "integers.")
+    elif "categorical" not in name:
+        yield Hint(f"`{name}` is not a cross-entropy for several classes.",
+                   "Classification with softmax outputs uses a categorical cross-entropy.",
+                   "loss='categorical_crossentropy'")
+    elif one_hot and labels.shape[-1] != units:
+        yield Hint(f"your labels have {labels.shape[-1]} columns but the model "
+                   f"{units} outputs.", "One output per class: Dense(10, 'softmax').")
+
+
+@exercise("04.2", "Nesterov momentum at a fair step")
+def nesterov(optimizer):
+    import keras
+
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        yield Hint(f"`optimizer` is a {type(optimizer).__name__}, not an optimiser object.",
+                   "Make one: keras.optimizers.SGD(learning_rate=..., momentum=0.9, "
+                   "nesterov=True).")
+        return
+    if not isinstance(optimizer, keras.optimizers.SGD):
+        yield Hint(f"this is {type(optimizer).__name__}; the exercise asks for SGD with "
+                   "Nesterov momentum.", "Use keras.optimizers.SGD(...).")
+        return
+    momentum = float(optimizer.momentum)
+    if not np.isclose(momentum, 0.9):
+        yield Hint(f"momentum is {momentum:g}; the exercise uses 0.9.", "Pass momentum=0.9.")
+        return
+    if not optimizer.nesterov:
+        yield Hint("Nesterov is off: this is ordinary momentum.", "Pass nesterov=True.")
+    lr = float(np.asarray(optimizer.learning_rate))
+    step = lr / (1 - momentum)
+    if not np.isclose(step, 0.1, rtol=1e-3):
+        if np.isclose(lr, 0.1):
+            yield Hint("learning rate 0.1 with momentum 0.9 moves like plain SGD at 1.0, ten "
+                       "times too far.", "Divide by 1 / (1 - 0.9) = 10.", "learning_rate=0.01")
+        else:
+            yield Hint(f"its effective step is {lr:g} / (1 - 0.9) = {step:g}; the exercise asks "
+                       "for the step of plain SGD at 0.1.",
+                       "Solve learning_rate / (1 - 0.9) = 0.1.", "learning_rate=0.01")
+
+
+@exercise("04.3", "early stopping on the validation accuracy")
+def stop_on_accuracy(early_stopping):
+    import keras
+
+    if not isinstance(early_stopping, keras.callbacks.EarlyStopping):
+        yield Hint(f"`early_stopping` is a {type(early_stopping).__name__}, not an "
+                   "EarlyStopping callback.",
+                   "keras.callbacks.EarlyStopping(monitor=..., patience=5, "
+                   "restore_best_weights=True)")
+        return
+    monitor = early_stopping.monitor
+    if monitor == "accuracy":
+        yield Hint("monitor='accuracy' watches the training accuracy, which keeps rising while "
+                   "the model overfits.", "Watch the validation images: 'val_accuracy'.")
+    elif monitor == "val_loss":
+        yield Hint("monitor='val_loss' is what the checkpoint above already does; the exercise "
+                   "asks to watch the validation accuracy.", "monitor='val_accuracy'")
+    elif monitor != "val_accuracy":
+        yield Hint(f"the history has no metric called {monitor!r}; the validation accuracy is "
+                   "logged as 'val_accuracy'.", "monitor='val_accuracy'")
+    elif getattr(early_stopping, "mode", "auto") == "min":
+        yield Hint("mode='min' would treat a falling accuracy as progress.",
+                   "Leave mode='auto' (or use mode='max') for an accuracy.")
+    if not early_stopping.restore_best_weights:
+        yield Hint("without restore_best_weights=True the model keeps the weights of the last "
+                   "epoch, `patience` epochs after the best one.",
+                   "Pass restore_best_weights=True.")
+    if early_stopping.patience != 5:
+        yield Hint(f"patience is {early_stopping.patience}; the exercise uses 5, so that one "
+                   "noisy epoch does not stop the training.", "Pass patience=5.")
+
+
+@exercise("04.4", "dropout alone")
+def dropout_alone(model):
+    if not is_keras_model(model):
+        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+                   "Build it with keras.Sequential([...]).")
+        return
+    dropouts = layers_of(model, "Dropout")
+    if not dropouts:
+        yield Hint("your model has no Dropout layer.",
+                   "Add layers.Dropout(0.5) between Dense(64) and the output layer.")
+        return
+    if len(dropouts) > 1:
+        yield Hint(f"your model has {len(dropouts)} Dropout layers; the exercise asks for one, "
+                   "before the output layer.")
+    if not np.isclose(dropouts[0].rate, 0.5):
+        yield Hint(f"your Dropout rate is {dropouts[0].rate:g}; the exercise asks for 0.5 (half "
+                   "of the outputs set to zero).", "layers.Dropout(0.5)")
+    others = [type(layer).__name__ for layer in model.layers
+              if type(layer).__name__.startswith("Random")
+              or type(layer).__name__ == "BatchNormalization"]
+    if others:
+        yield Hint(f"the exercise asks for dropout alone, but your model also has "
+                   f"{', '.join(sorted(set(others)))}.", "Remove those layers.")
+    if len(layers_of(model, "Conv2D")) != 2:
+        yield Hint("keep the baseline's two convolution layers, so that only dropout changes.")
+    if model.layers[-2] is not dropouts[-1]:
+        yield Hint("your Dropout is not right before the output layer.",
+                   "Put it between Dense(64) and Dense(10).")
+
+
+@exercise("04.5", "binary cross-entropy by hand")
+def binary_crossentropy(loss, probabilities, labels):
+    p = np.asarray(probabilities, dtype="float64").ravel()
+    y = np.asarray(labels, dtype="float64").ravel()
+    loss = float(loss)
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    if np.isclose(loss, expected, rtol=1e-3, atol=1e-4):
+        return
+    if np.isclose(loss, -expected, rtol=1e-3):
+        yield Hint("your loss is negative: the minus sign in front of the mean is missing.",
+                   "Cross-entropy is minus the mean log-probability of the true class.")
+    elif np.isclose(loss, -np.mean(np.log(p)), rtol=1e-3):
+        yield Hint("you used log p for every image; for a cat (label 0) the probability of "
+                   "the true class is 1 − p.", "-mean(y log p + (1 - y) log(1 - p))")
+    elif np.isclose(loss, expected / np.log(10), rtol=1e-3):
+        yield Hint("you used log base 10; cross-entropy uses the natural logarithm.",
+                   "np.log, not np.log10.")
+    elif np.isclose(loss, expected * len(p), rtol=1e-3):
+        yield Hint("you summed over the images; the loss is the mean.", "np.mean, not np.sum.")
+    else:
+        yield Hint(f"your loss is {loss:.4f}; the binary cross-entropy of these predictions is "
+                   "another number.", "-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))")
+
+
+@exercise("04.6", "a learning rate for a larger batch")
+def scaled_learning_rate(learning_rate):
+    lr = float(learning_rate)
+    if np.isclose(lr, 0.008):
+        return
+    if np.isclose(lr, 0.001):
+        yield Hint("that is the learning rate of batch 64, unchanged.",
+                   "The rule multiplies it by how many times larger the batch is: 512 / 64.")
+    elif np.isclose(lr, 0.001 * 64 / 512):
+        yield Hint("you divided: a larger batch gives a less noisy gradient and fewer steps, so "
+                   "the rule takes larger steps.", "Multiply by 512 / 64 = 8.", "0.008")
+    else:
+        yield Hint(f"{lr:g} is not 0.001 scaled by the batch size.",
+                   "0.001 × (512 / 64)", "0.008")
+
+
+@exercise("04.7", "a strong L2 penalty")
+def strong_penalty(model):
+    if not is_keras_model(model):
+        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+                   "Build it with make_l2_cnn(...).")
+        return
+    for layer in layers_of(model, "Conv2D") + layers_of(model, "Dense"):
+        penalty = layer.kernel_regularizer
+        if penalty is None:
+            yield Hint(f"layer {layer.name} has no weight penalty.",
+                       "Give every Conv2D and Dense layer kernel_regularizer=regularizers.l2(...)"
+                       "; make_l2_cnn does.")
+            return
+        config = penalty.get_config()
+        if "l2" not in config or config.get("l1"):
+            yield Hint(f"layer {layer.name} has an {type(penalty).__name__} penalty; the "
+                       "exercise asks for L2.", "regularizers.l2(0.01)")
+            return
+        if not np.isclose(config["l2"], 0.01):
+            yield Hint(f"your penalty is λ = {config['l2']:g}; the exercise asks for ten times "
+                       "0.001, i.e. 0.01.", "make_l2_cnn(0.01)")
+            return
+
+
+@exercise("04.8", "a callback that records the accuracy gap")
+def gap_recorder(callback):
+    import keras
+
+    if isinstance(callback, type):
+        yield Hint("you passed the class; pass an instance of it.", "callback=GapRecorder()")
+        return
+    if not isinstance(callback, keras.callbacks.Callback):
+        yield Hint(f"`callback` is a {type(callback).__name__}, not a Keras callback.",
+                   "Write class GapRecorder(keras.callbacks.Callback): ...")
+        return
+    callback.on_train_begin()
+    if not isinstance(getattr(callback, "gaps", None), list):
+        yield Hint("after on_train_begin the callback has no list `self.gaps`.",
+                   "In on_train_begin: self.gaps = []")
+        return
+    callback.on_epoch_end(0, {"loss": 1.0, "accuracy": 0.8, "val_loss": 1.2,
+                              "val_accuracy": 0.6})
+    callback.on_epoch_end(1, {"loss": 0.9, "accuracy": 0.9, "val_loss": 1.3,
+                              "val_accuracy": 0.65})
+    gaps = list(callback.gaps)
+    if len(gaps) != 2:
+        yield Hint(f"after two epochs `self.gaps` has {len(gaps)} entries; on_epoch_end should "
+                   "append one per epoch.", "self.gaps.append(...) in on_epoch_end")
+    elif np.allclose(gaps, [-0.2, -0.25]):
+        yield Hint("your gaps are negative: the exercise asks for training minus validation "
+                   "accuracy.", 'logs["accuracy"] - logs["val_accuracy"]')
+    elif not np.allclose(gaps, [0.2, 0.25]):
+        yield Hint(f"for accuracies 0.8 and 0.6 your callback recorded {gaps[0]!r}, not 0.2.",
+                   'Append logs["accuracy"] - logs["val_accuracy"].')
