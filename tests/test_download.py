@@ -135,11 +135,6 @@ def test_verify_file(tmp_path):
         verify_file(path, hashlib.sha256(b"other").hexdigest())
 
 
-def test_checksum_error_is_a_value_error():
-    assert issubclass(ChecksumError, ValueError)
-    assert issubclass(DataUnavailableError, RuntimeError)
-
-
 def test_atomic_write_bytes(tmp_path):
     path = tmp_path / "sub" / "out.bin"
 

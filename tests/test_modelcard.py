@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from cnnlesson import modelcard
 from cnnlesson.modelcard import (
     ModelCardMismatchError,
     card_path,
@@ -172,8 +171,3 @@ def test_broken_or_incomplete_card_is_refused(shared):
 def test_missing_model_file_is_a_file_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_model_with_card(tmp_path / "gone.keras")
-
-
-def test_mismatch_is_a_value_error():
-    assert issubclass(ModelCardMismatchError, ValueError)
-    assert modelcard.CARD_SUFFIX == ".card.json"
