@@ -17,6 +17,7 @@ def test_help_names_the_two_commands():
     out = lesson("--help")
     assert out.returncode == 0
     assert "python3 lesson.py lab" in out.stdout and "python3 lesson.py test" in out.stdout
+    assert "python3 lesson.py test --fast" in out.stdout
 
 
 def test_unknown_command_is_refused():
@@ -27,3 +28,13 @@ def test_unknown_command_is_refused():
 def test_readme_states_the_same_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "python3 lesson.py lab" in readme and "python3 lesson.py test" in readme
+
+
+def test_the_lesson_installs_only_the_lesson_lock_and_tests_add_the_dev_lock():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lesson_cli", ROOT / "lesson.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    assert {"lab", "setup", "prefetch", "check"} == cli.LESSON_COMMANDS
+    assert "test" in cli.DEV_COMMANDS and not cli.LESSON_COMMANDS & cli.DEV_COMMANDS
