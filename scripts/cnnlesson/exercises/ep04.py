@@ -183,28 +183,48 @@ def scaled_learning_rate(learning_rate):
                    "0.001 × (512 / 64)", "0.008")
 
 
-@exercise("04.7", "a strong L2 penalty")
-def strong_penalty(model):
+@exercise("04.7", "the penalty of a whole model")
+def model_penalty(model, penalty):
     if not is_keras_model(model):
         yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
-                   "Build it with make_l2_cnn(...).")
+                   "Build it with make_l2_cnn(0.01).")
         return
-    for layer in layers_of(model, "Conv2D") + layers_of(model, "Dense"):
-        penalty = layer.kernel_regularizer
-        if penalty is None:
+    weighted = layers_of(model, "Conv2D") + layers_of(model, "Dense")
+    for layer in weighted:
+        regularizer = layer.kernel_regularizer
+        if regularizer is None:
             yield Hint(f"layer {layer.name} has no weight penalty.",
                        "Give every Conv2D and Dense layer kernel_regularizer=regularizers.l2(...)"
                        "; make_l2_cnn does.")
             return
-        config = penalty.get_config()
+        config = regularizer.get_config()
         if "l2" not in config or config.get("l1"):
-            yield Hint(f"layer {layer.name} has an {type(penalty).__name__} penalty; the "
+            yield Hint(f"layer {layer.name} has an {type(regularizer).__name__} penalty; the "
                        "exercise asks for L2.", "regularizers.l2(0.01)")
             return
         if not np.isclose(config["l2"], 0.01):
-            yield Hint(f"your penalty is λ = {config['l2']:g}; the exercise asks for ten times "
-                       "0.001, i.e. 0.01.", "make_l2_cnn(0.01)")
+            yield Hint(f"your model's penalty is λ = {config['l2']:g}; the exercise asks for "
+                       "0.01.", "make_l2_cnn(0.01)")
             return
+    squares = [float(np.sum(np.asarray(layer.kernel) ** 2)) for layer in weighted]
+    expected = 0.01 * sum(squares)
+    penalty = float(penalty)
+    if np.isclose(penalty, expected, rtol=1e-4):
+        return
+    if np.isclose(penalty, sum(squares), rtol=1e-4):
+        yield Hint("you summed the squared weights but did not multiply by λ = 0.01.",
+                   "0.01 * sum of squares")
+    elif any(np.isclose(penalty, 0.01 * s, rtol=1e-4) for s in squares):
+        yield Hint("your penalty is that of one layer; the model's penalty adds all of them "
+                   f"({len(weighted)} layers with kernels).",
+                   "Loop over every Conv2D and Dense layer and add up.")
+    elif np.isclose(penalty, 0.01 * sum(float(np.sum(np.abs(np.asarray(layer.kernel))))
+                                         for layer in weighted), rtol=1e-4):
+        yield Hint("you summed absolute values (L1); L2 squares the weights.", "kernel ** 2")
+    else:
+        yield Hint(f"your penalty is {penalty:.4f}; the model's is another number.",
+                   "0.01 * sum(np.sum(layer.kernel.numpy() ** 2) for each Conv2D and Dense "
+                   "layer); compare with sum(model_ex7.losses).")
 
 
 @exercise("04.8", "a callback that records the accuracy gap")

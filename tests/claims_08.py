@@ -1,0 +1,35 @@
+"""Prose claims of episode 08 (format: tests/test_prose.py)."""
+
+NB = "08_going_further"
+
+CLAIMS = [
+    (NB, r"`(\d+)/\d+` counts the \*steps\*", "f7a1ce54", r"(\d+)/\d+ - \d+s", ""),
+    (NB, r"([\d,]+) images in batches of 128 make", "ae-pipeline",
+     r"autoencoder training images: (\d+)", ""),
+    (NB, r"in batches of 128 make (\d+) steps", "ae-pipeline", r"batches per epoch: (\d+)", ""),
+    (NB, r"the denoised output's test MSE is ([\d.]+) times lower", "464b881c",
+     r"\(([\d.]+) times lower\)", ""),
+    (NB, r"times lower than the noisy input's \((0\.\d+) instead", "464b881c",
+     r"of the denoised output: (0\.\d+)", ""),
+    (NB, r"lower than the noisy input's \(0\.\d+ instead of (0\.\d+)\)", "464b881c",
+     r"Test MSE of the noisy input: (0\.\d+)", ""),
+    (NB, r"after (\d+) s of training", "f7a1ce54", r"Autoencoder training took (\d+) s", ""),
+    (NB, r"at noise 25 the output's MSE is (0\.\d+)", "ex-08-1-solution",
+     r"noise 25: .* of the denoised output (0\.\d+)", ""),
+    (NB, r"at noise 25 the output's MSE is 0\.\d+ against (0\.\d+)", "ex-08-1-solution",
+     r"noise 25: test MSE of the noisy input (0\.\d+)", ""),
+    (NB, r"at noise 50 the noisy input's MSE grows to (0\.\d+)", "ex-08-1-solution",
+     r"noise 50: test MSE of the noisy input (0\.\d+)", ""),
+    (NB, r"and the output's only to (0\.\d+)", "ex-08-1-solution",
+     r"noise 50: .* of the denoised output (0\.\d+)", ""),
+    (NB, r"its test MSE is (0\.\d+) against", "ex-08-2-train", r"bottleneck: (0\.\d+)", ""),
+    (NB, r"its test MSE is 0\.\d+ against (0\.\d+) for the first", "ex-08-2-train",
+     r"\(without: (0\.\d+)", ""),
+    (NB, r"leaving the noise in \((0\.\d+)\)", "ex-08-2-train", r"noisy input: (0\.\d+)\)", ""),
+    (NB, r"the shuffle buffer then holds ([\d,]+) numbers", "run-settings-08",
+     r"train_images=([\d,]+)", ""),
+    (NB, r"usual \(test accuracy (0\.\d+) after", "53392790",
+     r"Test accuracy of the mirrored intro CNN: (0\.\d+)", ""),
+    (NB, r"after (\d+) epochs on [\d,]+ images", "run-settings-08", r"dist_epochs=(\d+)", ""),
+    (NB, r"epochs on ([\d,]+) images\)", "run-settings-08", r"train_images=([\d,]+)", ""),
+]
