@@ -84,6 +84,15 @@ def test_transfer_budget_checks_the_ratio_at_1000_images():
     assert "missing" in benchmark.check_budget(budget("06_transfer_learning"), run(0.6, None))[0]
 
 
+def test_a_metric_that_must_stay_below_another():
+    limit = {**budget("08"), "max_ratio": {"ae": ["test_mse", "noisy_test_mse", 0.8]}}
+    run = {"seconds": 1, "peak_rss_mb": 1, "models": {"ae": {"test_mse": 0.005,
+                                                               "noisy_test_mse": 0.009}}}
+    assert benchmark.check_budget(limit, run) == []
+    run["models"]["ae"]["test_mse"] = 0.0085
+    assert "0.94 > 0.8" in benchmark.check_budget(limit, run)[0]
+
+
 def test_write_tables(tmp_path):
     r = {**result(), "mode": "full", "machine": "2 CPU", "date": "2026-01-01",
          "budget_problems": []}
@@ -124,7 +133,7 @@ def test_binder_verdict_adds_the_jupyter_server_to_the_kernel_peak():
 
 def test_default_budget_fills_what_an_episode_leaves_out():
     assert budget("05_other") == {"seconds": 360, "peak_rss_mb": 1500, "min_accuracy": {},
-                                  "min_ratio": {}}
+                                  "min_ratio": {}, "max_ratio": {}}
     assert budget("01_introduction")["peak_rss_mb"] == 1500
     assert budget("01_introduction")["seconds"] == 180
 

@@ -84,6 +84,13 @@ def check_budget(budget: dict, result: dict) -> list[str]:
         elif metrics[top] / metrics[bottom] < minimum:
             problems.append(f"{record}: {top}/{bottom} = "
                             f"{metrics[top] / metrics[bottom]:.2f} < {minimum}")
+    for record, (top, bottom, maximum) in budget.get("max_ratio", {}).items():
+        metrics = result["models"].get(record, {})
+        if not metrics.get(bottom) or metrics.get(top) is None:
+            problems.append(f"{record}: {top} or {bottom} missing")
+        elif metrics[top] / metrics[bottom] > maximum:
+            problems.append(f"{record}: {top}/{bottom} = "
+                            f"{metrics[top] / metrics[bottom]:.2f} > {maximum}")
     return problems
 
 

@@ -70,7 +70,7 @@ def setup_cell_source(repo_url: str, extra_packages: list[str]) -> str:
     folder = "/content/" + repo_url.rsplit("/", 1)[1]
     packages = "[" + ", ".join(f'"{p}"' for p in extra_packages) + "]"
     return f'''\
-# On Google Colab only: fetch the lesson and install its helper package. Elsewhere: nothing.
+# On Google Colab only: fetch the lesson and install its package. Elsewhere: nothing.
 import sys
 
 if "google.colab" in sys.modules:
