@@ -124,9 +124,31 @@ def defined_names(source: str) -> set[str]:
 
 
 def used_names(source: str) -> set[str]:
-    """Every name a cell reads (anywhere, functions included)."""
-    return {node.id for node in ast.walk(_tree(source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    """The names a cell reads from the notebook's namespace: every name it loads, except
+    parameters and locals of the functions it defines and comprehension variables."""
+    used: set[str] = set()
+
+    def stored(nodes) -> set[str]:
+        return {n.id for node in nodes for n in ast.walk(node)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def visit(node, bound: frozenset[str]) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+            params |= {a.arg for a in (args.vararg, args.kwarg) if a}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            bound = bound | params | stored(body)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            bound = bound | stored(g.target for g in node.generators)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                node.id not in bound:
+            used.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child, bound)
+
+    visit(_tree(source), frozenset())
+    return used
 
 
 def run_all_problems(nb: nbformat.NotebookNode) -> list[str]:
@@ -151,13 +173,12 @@ def run_all_problems(nb: nbformat.NotebookNode) -> list[str]:
             for name in defined_names(start) & defined_by_lesson:
                 changed_by_start[name] = label
             continue
-        used = used_names(cell.source)
+        used = used_names(cell.source) - defined_names(cell.source)  # its own loops etc.
         for name in sorted(used & set(only_in_solutions)):
             problems.append(f"cell {label} reads {name!r}, which only the solution cell "
                             f"{only_in_solutions[name]} defines")
         for name in sorted(used & set(changed_by_start)):
-            if name not in defined_names(cell.source):
-                problems.append(f"cell {label} reads {name!r}, which the learner's start in "
+            problems.append(f"cell {label} reads {name!r}, which the learner's start in "
                                 f"cell {changed_by_start[name]} rebinds")
         for name in defined_names(cell.source):
             defined_by_lesson.add(name)
