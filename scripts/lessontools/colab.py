@@ -69,6 +69,20 @@ def setup_cell_source(repo_url: str, extra_packages: list[str]) -> str:
     """The first code cell of every episode (see the module docstring)."""
     folder = "/content/" + repo_url.rsplit("/", 1)[1]
     packages = "[" + ", ".join(f'"{p}"' for p in extra_packages) + "]"
+    if extra_packages:
+        install = f"""\
+        # --no-deps keeps Colab's TensorFlow and Keras; add only what Colab lacks
+        missing = [p for p in {packages}
+                   if importlib.util.find_spec(p.split("==")[0]) is None]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                        "-e", lesson, *missing], check=True)"""
+        installed = '"installed cnnlesson" + "".join(" and " + p for p in missing)'
+    else:
+        install = """\
+        # --no-deps keeps Colab's TensorFlow and Keras (Colab has every package we need)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                        "-e", lesson], check=True)"""
+        installed = '"installed cnnlesson"'
     return f'''\
 # On Google Colab only: fetch the lesson and install its package. Elsewhere: nothing.
 import sys
@@ -85,14 +99,10 @@ if "google.colab" in sys.modules:
         subprocess.run(["git", "clone", "--depth", "1", "--quiet", url, lesson], check=True)
         done.append("cloned the lesson")
     if importlib.util.find_spec("cnnlesson") is None:
-        # --no-deps keeps Colab's TensorFlow and Keras; add only what Colab lacks
-        missing = [p for p in {packages}
-                   if importlib.util.find_spec(p.split("==")[0]) is None]
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                        "-e", lesson, *missing], check=True)
+{install}
         sys.path.insert(0, os.path.join(lesson, "scripts"))  # importable without a restart
         importlib.invalidate_caches()
-        done.append("installed cnnlesson" + "".join(" and " + p for p in missing))
+        done.append({installed})
     os.chdir(os.path.join(lesson, "episodes"))
     print("Colab:", "; ".join(done) or "lesson already set up", "- working in", os.getcwd())\
 '''

@@ -69,9 +69,11 @@ def pace(nb: nbformat.NotebookNode, cell_seconds: dict[str, float] | None = None
              for name in ("core", "optional")}
     code = [c for c in nb.cells if c.cell_type == "code"]
     even = total_seconds / len(code) if code else 0.0
-    optional = False
+    title = nb.cells[0].source.split("\n", 1)[0].lower() if nb.cells else ""
+    whole_episode_optional = "going further" in title
+    optional = whole_episode_optional
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and not whole_episode_optional:
             for line in cell.source.splitlines():
                 if line.startswith("## "):
                     optional = line.lower().startswith("## going further")
@@ -135,7 +137,8 @@ def schedule_table(root: Path) -> str:
              f"words of the markdown / {rule['words_per_minute']} + "
              f"{rule['minutes_per_code_cell']} per code cell + the measured run time of those "
              "cells; exercise minutes as each exercise states. *Optional* counts the "
-             "\"Going further\" sections (teaching and exercises). Solutions are not counted."]
+             "\"Going further\" sections and episodes (teaching and exercises). Solutions are "
+             "not counted."]
     return "\n".join(rows)
 
 
