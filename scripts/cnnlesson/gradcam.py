@@ -66,7 +66,7 @@ def last_conv_block(model) -> str:
     name = last_conv_layer(model)
     index = [layer.name for layer in model.layers].index(name)
     sequential = isinstance(model, keras.Sequential)
-    for current, following in zip(model.layers[index:], model.layers[index + 1:]):
+    for current, following in zip(model.layers[index:-1], model.layers[index + 1:], strict=True):
         if type(following).__name__ not in _BLOCK_TAIL:
             break
         if not (sequential or _feeds(current, following)):

@@ -184,7 +184,7 @@ def tune_filters(scores, best, values=(8, 16, 32)):
                    "best_filters = max(filter_scores, key=filter_scores.get)")
 
 
-@exercise("05.5", "test-time augmentation", success="Two looks at each image, one model.")
+@exercise("05.6", "test-time augmentation", success="Two looks at each image, one model.")
 def test_time_augmentation(tta_probabilities, probabilities):
     probabilities = np.asarray(probabilities, dtype=float)
     tta, problem = _array(tta_probabilities, "tta_probabilities", probabilities.shape)
@@ -193,7 +193,7 @@ def test_time_augmentation(tta_probabilities, probabilities):
         return
     if np.allclose(tta, probabilities):
         yield Hint("`tta_probabilities` equals the predictions for the original images.",
-                   "Predict the MIRRORED images (flipped_test) and average the two.")
+                   "Predict the MIRRORED images (flipped_images) and average the two.")
         return
     sums = tta.sum(axis=1)
     if np.allclose(sums, 2, atol=1e-3):
@@ -206,7 +206,7 @@ def test_time_augmentation(tta_probabilities, probabilities):
                    "(probabilities + flipped_probabilities_01) / 2.")
 
 
-@exercise("05.6", "recall of the fast CNN", success="Compare it with the intro CNN's recall.")
+@exercise("05.7", "recall of the fast CNN", success="Compare it with the intro CNN's recall.")
 def fast_recall(recall, probabilities, labels):
     probabilities = np.asarray(probabilities)
     labels = np.asarray(labels)
