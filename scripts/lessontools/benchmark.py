@@ -77,20 +77,18 @@ def check_budget(budget: dict, result: dict) -> list[str]:
         if acc is None or acc < minimum:
             problems.append(f"{model} test accuracy "
                             f"{'missing' if acc is None else format(acc, '.3f')} < {minimum}")
-    for record, (top, bottom, minimum) in budget.get("min_ratio", {}).items():
+    ratios = [(kind, entry) for kind in ("min_ratio", "max_ratio")
+              for entry in budget.get(kind, {}).items()]
+    for kind, (record, (top, bottom, limit)) in ratios:
         metrics = result["models"].get(record, {})
         if not metrics.get(bottom) or metrics.get(top) is None:
             problems.append(f"{record}: {top} or {bottom} missing")
-        elif metrics[top] / metrics[bottom] < minimum:
-            problems.append(f"{record}: {top}/{bottom} = "
-                            f"{metrics[top] / metrics[bottom]:.2f} < {minimum}")
-    for record, (top, bottom, maximum) in budget.get("max_ratio", {}).items():
-        metrics = result["models"].get(record, {})
-        if not metrics.get(bottom) or metrics.get(top) is None:
-            problems.append(f"{record}: {top} or {bottom} missing")
-        elif metrics[top] / metrics[bottom] > maximum:
-            problems.append(f"{record}: {top}/{bottom} = "
-                            f"{metrics[top] / metrics[bottom]:.2f} > {maximum}")
+            continue
+        ratio = metrics[top] / metrics[bottom]
+        if kind == "min_ratio" and ratio < limit:
+            problems.append(f"{record}: {top}/{bottom} = {ratio:.2f} < {limit}")
+        elif kind == "max_ratio" and ratio > limit:
+            problems.append(f"{record}: {top}/{bottom} = {ratio:.2f} > {limit}")
     return problems
 
 
