@@ -58,11 +58,13 @@ EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) — .+\(about (\d+) min\)", r
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_practice_follows_every_section_that_teaches_code(path):
-    """Every section with code ends in practice: at least one exercise, headed
-    ``### Exercise N.K — Title (about M min)``, whose solution is a collapsed code cell."""
+    """Every core section with code ends in practice: at least one exercise, headed
+    ``### Exercise N.K — Title (about M min)``. Exempt: set-up and loading sections (no new
+    skill) and the optional "Going further" ones (practice there is welcome, not required)."""
     without = []
     for heading, cells in sections(read(path)):
-        if heading in ("## Set up", "## Key points"):
+        if heading in ("## Set up", "## Key points") or heading.startswith(
+                ("## Load", "## Going further")):
             continue
         teaches_code = any(c.cell_type == "code" and not c.metadata.get("jupyter", {})
                            .get("source_hidden") for c in cells)
@@ -86,8 +88,11 @@ def test_every_exercise_has_a_collapsed_solution_and_questions_get_answers(path)
                 break
             rest.append(later)
         title = EXERCISE.search(cell.source)[0]
-        assert any(c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")
-                   for c in rest), f"{title}: no collapsed solution cell"
+        code = any(c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")
+                   for c in rest)
+        words = any(c.cell_type == "markdown" and "solution" in c.metadata.get("tags", [])
+                    for c in rest)
+        assert code or words, f"{title}: no solution (collapsed code cell or tagged answer)"
         if "?" in cell.source:
             assert any(c.cell_type == "markdown" and "solution" in c.metadata.get("tags", [])
                        for c in rest), f"{title} asks a question: answer it in a markdown " \

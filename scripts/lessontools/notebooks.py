@@ -16,6 +16,7 @@ import nbformat
 from cnnlesson.files import atomic_write_bytes
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LARGE_PNG = 150_000  # bytes of base64: larger stored figures are stored with a 256-colour palette
 COLAB_CELL_ID = "colab-setup"
 
 
@@ -61,9 +62,27 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 out.data.pop(WIDGET_VIEW, None)
                 if not out.data:
                     continue
+                if len(out.data.get("image/png", "")) > LARGE_PNG:
+                    out.data["image/png"] = smaller_png(out.data["image/png"])
             kept.append(out)
         cell.outputs = kept
     return renumber(nb)
+
+
+def smaller_png(encoded: str) -> str:
+    """A large stored figure (base64 PNG) with an adaptive 256-colour palette, if that is
+    smaller: photos under smooth heatmaps compress badly, and a notebook must stay < 1 MB."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(encoded)))
+    quantized = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    quantized.save(out, format="PNG", optimize=True)
+    smaller = base64.b64encode(out.getvalue()).decode()
+    return smaller if len(smaller) < len(encoded) else encoded
 
 
 def text(nb: nbformat.NotebookNode) -> str:
