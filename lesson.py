@@ -124,7 +124,8 @@ def main(argv: list[str]) -> int:
         if "--fast" in rest:  # unit tests only: no data needed, nothing fetched
             rest = [a for a in rest if a != "--fast"]
             return run([python, "-m", "pytest", "tests", "-m", "not slow and not browser",
-                        "-p", "no:nbval", *rest], env=env)
+                        "-p", "no:nbval", "-o", "addopts=-ra -p no:cacheprovider", *rest],
+                       env=env)
         if prefetch(python) != 0:
             return 1
         return run([python, "-m", "pytest", *rest], env=env)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from notebook_utils import ROOT
 
 
@@ -38,3 +40,14 @@ def test_the_lesson_installs_only_the_lesson_lock_and_tests_add_the_dev_lock():
     spec.loader.exec_module(cli)
     assert {"lab", "setup", "prefetch", "check"} == cli.LESSON_COMMANDS
     assert "test" in cli.DEV_COMMANDS and not cli.LESSON_COMMANDS & cli.DEV_COMMANDS
+
+
+@pytest.mark.slow
+def test_the_fast_lane_collects_the_unit_tests_only():
+    out = subprocess.run([sys.executable, str(ROOT / "lesson.py"), "test", "--fast", "--no-venv",
+                          "--collect-only", "-q"], capture_output=True, text=True, timeout=300,
+                         cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    collected = out.stdout
+    assert "tests/test_data.py::" in collected and ".ipynb" not in collected
+    assert "test_learning.py" not in collected and "test_browser.py" not in collected
