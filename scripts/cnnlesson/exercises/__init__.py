@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["Hint", "check", "exercise", "hints"]
+__all__ = ["Hint", "check", "exercise", "hints", "wrong_type"]
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,18 @@ def check(key: str, **answers) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Inspectors the checkers share
+# Hints and inspectors the checkers share
 # --------------------------------------------------------------------------------------------
+
+
+def _with_article(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def wrong_type(name: str, value, expected: str, fix: str = "", answer: str = "") -> Hint:
+    """The hint for an answer of the wrong kind: "`model` is an int, not a Keras model."."""
+    return Hint(f"`{name}` is {_with_article(type(value).__name__)}, not {expected}.",
+                fix, answer)
 
 
 def layers_of(model, kind: str) -> list:

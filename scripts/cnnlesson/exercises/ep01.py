@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, loss_name
+from . import Hint, exercise, is_keras_model, loss_name, wrong_type
 
 # The answers of the two sorting exercises: description -> (answer, why).
 AI_ML_DL = {
@@ -33,7 +33,7 @@ VISION_TASKS = {
 
 def _sorting(answers, key: dict[str, tuple[str, str]], choices: tuple[str, ...]):
     if not isinstance(answers, dict):
-        yield Hint(f"`answers` is a {type(answers).__name__}, not a dictionary.",
+        yield wrong_type("answers", answers, "a dictionary",
                    "Keep the {description: answer, ...} dictionary of the exercise.")
         return
     missing = [d for d in key if d not in answers]
@@ -80,7 +80,7 @@ def _number(value) -> float | None:
 def data_size(numbers_per_image, megabytes):
     n = _number(numbers_per_image)
     if n is None:
-        yield Hint(f"`numbers_per_image` is a {type(numbers_per_image).__name__}, not a number.",
+        yield wrong_type("numbers_per_image", numbers_per_image, "a number",
                    "Use the `.size` of one image, e.g. cifar.x_train[0].size.")
     elif n == 32 * 32:
         yield Hint("1,024 counts the pixels, but each pixel holds 3 numbers (red, green, blue).",
@@ -93,7 +93,7 @@ def data_size(numbers_per_image, megabytes):
                    "height x width x channels = 32 x 32 x 3.", "3,072")
     mb = _number(megabytes)
     if mb is None:
-        yield Hint(f"`megabytes` is a {type(megabytes).__name__}, not a number.",
+        yield wrong_type("megabytes", megabytes, "a number",
                    "Use cifar.x_train.nbytes / 1e6.")
     elif math.isclose(mb, 153_600_000):
         yield Hint("that is the number of bytes; the exercise asks for megabytes.",
@@ -179,7 +179,7 @@ LOSS_NAMES = {"sparse_categorical_crossentropy", "sparsecategoricalcrossentropy"
 @exercise("01.6", "the loss that fits the labels")
 def compile_with_strings(model):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Pass model_ex6, built with build_intro_cnn().")
         return
     if not getattr(model, "compiled", False):
@@ -262,7 +262,7 @@ def small_data_accuracy(accuracy):
         return
     value = _number(accuracy)
     if value is None:
-        yield Hint(f"`accuracy` is a {type(accuracy).__name__}, not a number.",
+        yield wrong_type("accuracy", accuracy, "a number",
                    "Use the second number small_model.evaluate(x_test, y_test) returns.")
     elif value > 1:
         yield Hint(f"{value:.2f} is above 1: an accuracy is a share between 0 and 1 (is it the "

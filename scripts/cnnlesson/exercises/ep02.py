@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of
+from . import Hint, exercise, is_keras_model, layers_of, wrong_type
 
 CHANNELS = ("red", "green", "blue")
 
@@ -14,7 +14,7 @@ CHANNELS = ("red", "green", "blue")
 def _array(name: str, value, ndim: int | None = None):
     """A hint when ``value`` is not a NumPy array (of ``ndim`` dimensions), else nothing."""
     if not isinstance(value, np.ndarray):
-        yield Hint(f"`{name}` is a {type(value).__name__}, not a NumPy array.",
+        yield wrong_type(name, value, "a NumPy array",
                    "Make it an array, e.g. with np.asarray(...).")
     elif ndim is not None and value.ndim != ndim:
         yield Hint(f"`{name}` has the shape {value.shape}; it should have {ndim} axes.")
@@ -173,7 +173,7 @@ AUGMENTERS = ("RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom")
 @exercise("02.7", "a stronger augmenter")
 def stronger_augmenter(augmenter):
     if not is_keras_model(augmenter):
-        yield Hint(f"`stronger` is a {type(augmenter).__name__}, not a Keras Sequential.",
+        yield wrong_type("stronger", augmenter, "a Keras Sequential",
                    "keras.Sequential([*augment.layers, ...])")
         return
     missing = [kind for kind in AUGMENTERS if not layers_of(augmenter, kind)]
@@ -204,7 +204,7 @@ def validation_pipeline(dataset, x_val, y_val):
     import tensorflow as tf
 
     if not isinstance(dataset, tf.data.Dataset):
-        yield Hint(f"`val_ds` is a {type(dataset).__name__}, not a tf.data.Dataset.",
+        yield wrong_type("val_ds", dataset, "a tf.data.Dataset",
                    "tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(64)...")
         return
     images, labels = _first_batch(dataset)

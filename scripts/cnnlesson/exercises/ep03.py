@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of
+from . import Hint, exercise, is_keras_model, layers_of, wrong_type
 
 
 def _relu(z):
@@ -152,7 +152,7 @@ def layer_parameters(conv, dense):
 def _block_problems(model, blocks: int = 4):
     """Hints for a CNN of ``blocks`` convolution blocks that double their filters."""
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with keras.Sequential([...]) or keras.Model(inputs, outputs).")
         return
     convs = layers_of(model, "Conv2D")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of, loss_name
+from . import Hint, exercise, is_keras_model, layers_of, loss_name, wrong_type
 
 
 def _loss(model) -> str:
@@ -17,7 +17,7 @@ def _loss(model) -> str:
 @exercise("04.1", "a loss for one-hot labels")
 def loss_for_labels(model, labels):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Pass the model you compiled: model=model_ex1.")
         return
     name = _loss(model)
@@ -55,7 +55,7 @@ def nesterov(optimizer):
     import keras
 
     if not isinstance(optimizer, keras.optimizers.Optimizer):
-        yield Hint(f"`optimizer` is a {type(optimizer).__name__}, not an optimiser object.",
+        yield wrong_type("optimizer", optimizer, "an optimiser object",
                    "Make one: keras.optimizers.SGD(learning_rate=..., momentum=0.9, "
                    "nesterov=True).")
         return
@@ -116,7 +116,7 @@ def stop_on_accuracy(early_stopping):
 @exercise("04.4", "dropout alone")
 def dropout_alone(model):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with keras.Sequential([...]).")
         return
     dropouts = layers_of(model, "Dropout")
@@ -186,7 +186,7 @@ def scaled_learning_rate(learning_rate):
 @exercise("04.7", "the penalty of a whole model")
 def model_penalty(model, penalty):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with make_l2_cnn(0.01).")
         return
     weighted = layers_of(model, "Conv2D") + layers_of(model, "Dense")
@@ -235,7 +235,7 @@ def gap_recorder(callback):
         yield Hint("you passed the class; pass an instance of it.", "callback=GapRecorder()")
         return
     if not isinstance(callback, keras.callbacks.Callback):
-        yield Hint(f"`callback` is a {type(callback).__name__}, not a Keras callback.",
+        yield wrong_type("callback", callback, "a Keras callback",
                    "Write class GapRecorder(keras.callbacks.Callback): ...")
         return
     callback.on_train_begin()

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from . import Hint, exercise
+from . import Hint, exercise, wrong_type
 
 
 def _array(value, name: str, shape: tuple | None = None):
@@ -17,7 +17,7 @@ def _array(value, name: str, shape: tuple | None = None):
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        return None, Hint(f"`{name}` is a {type(value).__name__}, not an array of numbers.",
+        return None, wrong_type(name, value, "an array of numbers",
                           "Compute it with NumPy operations on the arrays of the episode.")
     if shape is not None and array.shape != shape:
         return None, Hint(f"`{name}` has shape {array.shape}; the exercise needs {shape}.",
@@ -101,7 +101,7 @@ def confident_mistakes(indices, probabilities, labels, count=8):
     try:
         chosen = np.asarray(indices).astype(int).ravel()
     except (TypeError, ValueError):
-        yield Hint(f"`indices` is a {type(indices).__name__}, not an array of image indices.",
+        yield wrong_type("indices", indices, "an array of image indices",
                    "Index `wrong` with positions from np.argsort.")
         return
     if len(chosen) != count:

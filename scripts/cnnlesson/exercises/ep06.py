@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of, loss_name
+from . import Hint, exercise, is_keras_model, layers_of, loss_name, wrong_type
 
 
 @exercise("06.1", "the pixel scale", success="MobileNet sees what it saw on ImageNet.")
@@ -15,7 +15,7 @@ def pixel_scale(pixels, images):
     try:
         values = np.asarray(pixels, dtype=np.float32)
     except (TypeError, ValueError):
-        yield Hint(f"`pixels` is a {type(pixels).__name__}, not an array of numbers.",
+        yield wrong_type("pixels", pixels, "an array of numbers",
                    "Call preprocess_input on the images: it returns an array.")
         return
     if values.shape != images.shape:
@@ -46,7 +46,7 @@ def pixel_scale(pixels, images):
 @exercise("06.2", "a 32x32 feature extractor", success="Now train the head on its features.")
 def small_extractor(extractor, image_size=32, features=256):
     if not is_keras_model(extractor):
-        yield Hint(f"`extractor` is a {type(extractor).__name__}, not a Keras model.",
+        yield wrong_type("extractor", extractor, "a Keras model",
                    "Build it with keras.Model(small_inputs, outputs).")
         return
     shape = tuple(extractor.input_shape[1:])
@@ -79,7 +79,7 @@ def small_extractor(extractor, image_size=32, features=256):
 @exercise("06.3", "a bigger head", success="Compare its test accuracy with the one-layer head.")
 def bigger_head(model, num_features=256, num_classes=10, units=128):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with keras.Sequential([...]).")
         return
     shape = tuple(model.input_shape[1:])

@@ -7,14 +7,14 @@ import os
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of
+from . import Hint, exercise, is_keras_model, layers_of, wrong_type
 
 AUGMENTATION_LAYERS = ("RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom",
                        "RandomCrop", "RandomContrast", "RandomBrightness")
 
 
 def _not_a_model(value, name: str, how: str):
-    return Hint(f"`{name}` is a {type(value).__name__}, not a Keras model.", how)
+    return wrong_type(name, value, "a Keras model", how)
 
 
 def _predictions_differ(model, images, reference) -> float:
@@ -119,7 +119,7 @@ def card_by_hand(card):
     from ..data import CIFAR10_CLASSES
 
     if not isinstance(card, dict):
-        yield Hint(f"`card` is a {type(card).__name__}, not a dictionary.",
+        yield wrong_type("card", card, "a dictionary",
                    'Write it as {"class_names": ..., "input_shape": ..., "test_accuracy": ...}.')
         return
     missing = [k for k in ("class_names", "input_shape", "test_accuracy") if k not in card]
@@ -181,7 +181,7 @@ def image_batch(batch):
                    "one array.", "Stack the images: np.stack([...]).")
         return
     if not isinstance(batch, np.ndarray):
-        yield Hint(f"`batch` is a {type(batch).__name__}, not a NumPy array.",
+        yield wrong_type("batch", batch, "a NumPy array",
                    "Read each file with read_image_for_model and np.stack the results.")
         return
     if batch.ndim == 3:

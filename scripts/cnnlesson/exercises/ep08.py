@@ -7,14 +7,14 @@ import math
 
 import numpy as np
 
-from . import Hint, exercise, is_keras_model, layers_of, loss_name
+from . import Hint, exercise, is_keras_model, layers_of, loss_name, wrong_type
 
 
 @exercise("08.1", "the autoencoder against stronger noise",
           success="Compare the two pairs: does the output's error grow as fast as the input's?")
 def stronger_noise(errors):
     if not isinstance(errors, dict):
-        yield Hint(f"`errors` is a {type(errors).__name__}, not a dictionary.",
+        yield wrong_type("errors", errors, "a dictionary",
                    "errors = {25: (noisy_mse, denoised_mse), 50: (noisy_mse, denoised_mse)}")
         return
     missing = [k for k in (25, 50) if k not in errors]
@@ -67,7 +67,7 @@ def stronger_noise(errors):
           success="Train it and compare its test MSE with the first autoencoder's.")
 def bottleneck_autoencoder(model):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with keras.Model(inputs, outputs).")
         return
     pools = layers_of(model, "MaxPooling2D")
@@ -103,7 +103,7 @@ def bottleneck_autoencoder(model):
           success="Now fit trains it on every replica.")
 def mirrored_model(model):
     if not is_keras_model(model):
-        yield Hint(f"`model` is a {type(model).__name__}, not a Keras model.",
+        yield wrong_type("model", model, "a Keras model",
                    "Build it with keras.Sequential([...]) inside `with strategy.scope():`.")
         return
     import tensorflow as tf
