@@ -408,6 +408,7 @@ def test_grayscale_and_rgba_become_rgb(tmp_path):
     rng = np.random.default_rng(3)
     gray = rng.integers(0, 256, (6, 6), dtype=np.uint8)
     rgba = rng.integers(0, 256, (6, 6, 4), dtype=np.uint8)
+    rgba[..., 3] = 255  # opaque; transparent pixels go on white (tests/test_image_folder.py)
     (root / "train" / "c").mkdir(parents=True)
     Image.fromarray(gray, mode="L").save(root / "train" / "c" / "1_gray.png")
     Image.fromarray(rgba, mode="RGBA").save(root / "train" / "c" / "2_rgba.png")
