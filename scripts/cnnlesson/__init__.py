@@ -13,6 +13,7 @@ call this package for data, paths, plots, widgets, saving and checking exercises
 - ``modelcard``, ``weights_npz``, ``own_image``, ``tensorboard_logs``: sharing (episode 07)
 - ``environment``: is this machine ready (``lesson.py check`` / ``prefetch``)
 - ``exercises``: exercises that check themselves
+- ``explain``: common errors explained in plain words under their traceback (opt-in)
 
 Maintainer tools (benchmark, learner copies, Colab cells, instructor notes, catch-up training)
 live in the separate ``lessontools`` package; nothing here imports them.
