@@ -381,7 +381,7 @@ def load_image_folder(root: str | os.PathLike, *, class_names: Sequence[str] | N
         keep[list(bad)] = False
         x_train, y_train = x_train[keep[:n_train]], y_train[keep[:n_train]]
         x_test, y_test = x_test[keep[n_train:]], y_test[keep[n_train:]]
-        print(f"Skipped {len(bad)} of the {len(files)} files in {root}, which are not readable "
+        print(f"Skipped {len(bad)} of the {len(files)} files in {root.name}, which are not readable "
               f"images (the data set's .skipped lists them): {', '.join(_listing(skipped))}.")
         for y, name in ((y_train, first), (y_test, second)):
             empty = np.flatnonzero(np.bincount(y, minlength=len(class_names)) == 0)
@@ -389,10 +389,11 @@ def load_image_folder(root: str | os.PathLike, *, class_names: Sequence[str] | N
                 raise ValueError(f"No readable {name} images are left of class "
                                  f"{', '.join(class_names[c] for c in empty)}: add some.")
     if not own_split:
-        print(f"{root} has no {first}/ and {second}/ folders, so its images were split at "
+        # The folder's name, not its full path: the line is shown to learners (and stored).
+        print(f"{root.name} has no {first}/ and {second}/ folders, so its images were split at "
               f"random: {len(y_train)} for training, {len(y_test)} for testing (stratified, "
               f"test_size={test_size}, seed={seed}). To choose the split yourself, put them in "
-              f"{root}/{first}/<class>/ and {root}/{second}/<class>/.")
+              f"{root.name}/{first}/<class>/ and {root.name}/{second}/<class>/.")
     return ImageDataset(x_train, y_train, x_test, y_test, tuple(class_names), source=str(root),
                         skipped=skipped)
 
