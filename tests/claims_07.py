@@ -35,4 +35,11 @@ CLAIMS = [
      r"lowest validation loss [\d.]+ at epoch (\d+)", ""),
     (NB, r"the best validation accuracy came at epoch (\d+) too", "e06d60b2",
      r"best validation accuracy 0\.\d+ at epoch (\d+)", ""),
+    # serving over HTTP
+    (NB, r"For two 32×32 images the body is ([\d,]+) characters", "serving-request",
+     r"each: ([\d,]+) characters", ""),
+    (NB, r"in our run ([\d,]+) characters against", "ex-07-8-solution",
+     r"columnar ([\d,]+) characters", ""),
+    (NB, r"characters against ([\d,]+) for the same three", "ex-07-8-solution",
+     r"row format ([\d,]+)", ""),
 ]

@@ -176,3 +176,47 @@ def test_gap_recorder():
     assert "no list" in words(hints("04.8", callback=Gaps(create=False, append=False)))
     assert "the class" in words(hints("04.8", callback=Gaps))
     assert "fill in" in words(hints("04.8", callback=...))
+
+
+# --- 04.9: one SGD step by hand -------------------------------------------------------------------
+
+def stepped(step, which="all"):
+    """A small CNN after a hand-made step on 8 random images: ``step(variable, gradient)`` moves
+    each variable (``which="last"``: only the last one, as an unindented loop body would)."""
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(8, 8, 3)), layers.Rescaling(1 / 255),
+                              layers.Conv2D(4, 3, activation="relu"), layers.Flatten(),
+                              layers.Dense(10, activation="softmax")])
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (8, 8, 8, 3), dtype=np.uint8)
+    labels = rng.integers(0, 10, 8)
+    before = model.get_weights()
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(images, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    pairs = list(zip(model.trainable_variables, gradients, strict=True))
+    for variable, gradient in (pairs if which == "all" else pairs[-1:]):
+        step(variable, gradient)
+    return {"model": model, "before": before, "images": images, "labels": labels}
+
+
+def test_sgd_step_by_hand():
+    assert hints("04.9", **stepped(lambda v, g: v.assign_sub(0.01 * g))) == []
+    assert hints("04.9", **stepped(lambda v, g: v.assign(v - 0.01 * g))) == []
+    answer = stepped(lambda v, g: v.assign_sub(0.01 * g))
+    assert "fill in" in words(hints("04.9", **{**answer, "model": ...}))
+    assert "not changed" in words(hints("04.9", **stepped(lambda v, g: None)))
+    assert "*up* the gradient" in words(hints("04.9", **stepped(lambda v, g: v.assign_add(
+        0.01 * g))))
+    found = words(hints("04.9", **stepped(lambda v, g: v.assign_sub(0.1 * g))))
+    assert "0.1 × the gradient" in found and "0.01" in found
+    assert "0.02 ×" in words(hints("04.9", **stepped(lambda v, g: v.assign_sub(0.02 * g))))
+    assert "only 1 of the 4" in words(hints("04.9", **stepped(lambda v, g: v.assign_sub(
+        0.01 * g), which="last")))
+    # Adam's first step moves every weight by about the learning rate, whatever its gradient
+    assert "not by −0.01" in words(hints("04.9", **stepped(
+        lambda v, g: v.assign_sub(0.01 * np.sign(g)))))
+    assert "not a keras model" in words(hints("04.9", **{**answer, "model": "model_ex9"}))
+    assert "list of weight arrays" in words(hints("04.9", **{**answer, "before": 1.0}))

@@ -141,3 +141,35 @@ def test_lowest_loss_epoch():
     assert "highest" in words(hints("07.7", epoch=1, scalars=scalars))
     assert "training" in words(hints("07.7", epoch=5, scalars=scalars))
     assert "accuracy" in words(hints("07.7", epoch=4, scalars=scalars))
+
+
+# --- 07.8: a request in the columnar format -------------------------------------------------
+
+def test_columnar_request():
+    import json
+
+    images = np.random.default_rng(1).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
+    args = {"images": images, "input_name": "keras_tensor_7"}
+
+    def body(**request):
+        return json.dumps({"signature_name": "serving_default", **request})
+
+    right = body(inputs={"keras_tensor_7": images.tolist()})
+    assert hints("07.8", body=right, **args) == []
+    assert hints("07.8", body=body(inputs=images.tolist()), **args) == []  # one input: no name
+    assert "fill in" in words(hints("07.8", body=..., **args))
+    assert "dictionary" in words(hints("07.8", body=json.loads(right), **args))
+    assert "row format" in words(hints("07.8", body=body(
+        instances=[{"keras_tensor_7": image.tolist()} for image in images]), **args))
+    assert "not valid json" in words(hints("07.8", body=right[:-1], **args))
+    no_signature = json.dumps({"inputs": {"keras_tensor_7": images.tolist()}})
+    assert "'serving_default'" in words(hints("07.8", body=no_signature, **args))
+    assert "called 'keras_tensor_7'" in words(hints("07.8", body=body(
+        inputs={"images": images.tolist()}), **args))
+    assert "one image" in words(hints("07.8", body=body(
+        inputs={"keras_tensor_7": images[0].tolist()}), **args))
+    assert "divided by 255" in words(hints("07.8", body=body(
+        inputs={"keras_tensor_7": (images / 255).tolist()}), **args))
+    assert "not the pixels" in words(hints("07.8", body=body(
+        inputs={"keras_tensor_7": images[::-1].tolist()}), **args))
+    assert "json text" in words(hints("07.8", body=images, **args))

@@ -257,3 +257,76 @@ def gap_recorder(callback):
     elif not np.allclose(gaps, [0.2, 0.25]):
         yield Hint(f"for accuracies 0.8 and 0.6 your callback recorded {gaps[0]!r}, not 0.2.",
                    'Append logs["accuracy"] - logs["val_accuracy"].')
+
+
+SGD_STEP = 0.01  # the learning rate exercise 04.9 asks for
+
+
+@exercise("04.9", "one SGD step by hand",
+          success="Every weight moved by −0.01 × its gradient: that is all one step of plain "
+                  "SGD does.")
+def sgd_step_by_hand(model, before, images, labels):
+    """The learner's model after one step must hold ``before − 0.01 × gradient``, the gradient
+    of the sparse categorical cross-entropy on ``images`` and ``labels`` at ``before``."""
+    import keras
+    import tensorflow as tf
+
+    if not is_keras_model(model):
+        yield wrong_type("model", model, "a Keras model", "Pass the model you stepped: "
+                         "model=model_ex9.")
+        return
+    if not isinstance(before, list | tuple) or not all(hasattr(w, "shape") for w in before):
+        yield wrong_type("before", before, "a list of weight arrays",
+                         "Keep the weights before the step: before_ex9 = model_ex9.get_weights()"
+                         ", before the loop.")
+        return
+    after = model.get_weights()
+    if len(before) != len(after) or any(
+            b.shape != a.shape for b, a in zip(before, after, strict=True)):
+        yield Hint("`before` does not hold the weights of this model (other number or shapes).",
+                   "Take before_ex9 = model_ex9.get_weights() from the same model, before the "
+                   "step.")
+        return
+    reference = keras.models.clone_model(model)
+    reference.set_weights(before)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(
+            labels, reference(images, training=True))
+    gradients = [g.numpy() for g in tape.gradient(loss, reference.trainable_variables)]
+    trainable = {id(v) for v in model.trainable_variables}
+    index = [i for i, v in enumerate(model.weights) if id(v) in trainable]
+    steps = [after[i].astype("float64") - before[i] for i in index]
+    moved = [float(np.abs(s).max()) > 0 for s in steps]
+    if not any(moved):
+        yield Hint("the weights have not changed: the loop does not step yet.",
+                   "Inside the loop, move each variable against its gradient: "
+                   "variable.assign_sub(0.01 * gradient).",
+                   "for variable, gradient in zip(model_ex9.trainable_variables, gradients_ex9): "
+                   "variable.assign_sub(0.01 * gradient)")
+        return
+    if not all(moved):
+        yield Hint(f"only {sum(moved)} of the {len(moved)} weight tensors moved; every weight "
+                   "takes a step.",
+                   "Put the assign_sub call inside the for loop (indent it), so it runs for "
+                   "every variable.")
+        return
+    flat_step = np.concatenate([s.ravel() for s in steps])
+    flat_gradient = np.concatenate([g.ravel() for g in gradients]).astype("float64")
+    rate = -float(flat_step @ flat_gradient / (flat_gradient @ flat_gradient))
+    if np.allclose(flat_step, -SGD_STEP * flat_gradient, rtol=1e-3, atol=1e-6):
+        return
+    if np.allclose(flat_step, SGD_STEP * flat_gradient, rtol=1e-3, atol=1e-6):
+        yield Hint("you stepped *up* the gradient, so the loss grows.",
+                   "Subtract: variable.assign_sub(0.01 * gradient), or "
+                   "variable.assign(variable - 0.01 * gradient).")
+    elif np.allclose(flat_step, -rate * flat_gradient, rtol=1e-3, atol=1e-6):
+        yield Hint(f"your step is {rate:.3g} × the gradient; the exercise asks for a learning "
+                   f"rate of {SGD_STEP}.",
+                   "Multiply the gradient by 0.01. (If you ran the loop twice on the same model, "
+                   "run the whole cell again: it builds a fresh model.)")
+    else:
+        yield Hint("your weights moved, but not by −0.01 × the gradient of the loss on this "
+                   "batch.",
+                   "Compute the gradient of loss_fn(labels_ex9, model_ex9(images_ex9)) with "
+                   "tf.GradientTape, then variable.assign_sub(0.01 * gradient) for each "
+                   "trainable variable.")

@@ -278,3 +278,71 @@ def lowest_loss_epoch(epoch, scalars):
         yield Hint(f"the validation loss is not lowest at epoch {epoch}.",
                    "Take the step of the smallest value of losses (argmin) and add 1.",
                    str(right))
+
+
+@exercise("07.8", "a request in the columnar format",
+          success='One object holds the whole batch; the server answers with "outputs".')
+def columnar_request(body, images, input_name):
+    """``body``: the JSON text of a TensorFlow Serving ``predict`` request in the columnar
+    format, ``{"signature_name": "serving_default", "inputs": {input_name: images}}``."""
+    images = np.asarray(images)
+    if isinstance(body, dict):
+        yield Hint("`body` is a Python dictionary; a request body is text.",
+                   "Turn the dictionary into JSON text: body_ex8 = json.dumps(request_ex8).")
+        return
+    if not isinstance(body, str | bytes):
+        yield wrong_type("body", body, "JSON text", "body_ex8 = json.dumps(request_ex8)")
+        return
+    try:
+        request = json.loads(body)
+    except ValueError as err:
+        yield Hint(f"`body` is not valid JSON ({err}).",
+                   "Make it with json.dumps(...) rather than by hand.")
+        return
+    if not isinstance(request, dict):
+        yield Hint("the JSON text holds no object ({...}) with named fields.",
+                   'json.dumps({"signature_name": ..., "inputs": ...})')
+        return
+    if "instances" in request and "inputs" not in request:
+        yield Hint('"instances" is the row format (a list with one entry per image); the '
+                   'columnar format puts the whole batch under "inputs".',
+                   '"inputs": {input_name: batch_ex8.tolist()}')
+        return
+    if request.get("signature_name") != "serving_default":
+        yield Hint(f"the request asks for the signature {request.get('signature_name')!r}; "
+                   "the exported model offers 'serving_default'.",
+                   '"signature_name": "serving_default"')
+        return
+    if "inputs" not in request:
+        yield Hint('the request has no "inputs".',
+                   '"inputs": {input_name: batch_ex8.tolist()}')
+        return
+    inputs = request["inputs"]
+    if isinstance(inputs, dict):
+        if list(inputs) != [input_name]:
+            yield Hint(f"the inputs are named {list(inputs)}; the signature's one input is "
+                       f"called {input_name!r}.", "Use input_name as the key.")
+            return
+        inputs = inputs[input_name]
+    try:
+        batch = np.asarray(inputs, dtype="float64")
+    except (TypeError, ValueError):
+        yield Hint('the value under "inputs" is not a batch of numbers.',
+                   "Use batch_ex8.tolist(): nested lists of numbers.")
+        return
+    if batch.shape == images.shape[1:]:
+        yield Hint(f"the request holds one image of shape {batch.shape}; the exercise sends "
+                   f"{len(images)} at once.", "Send batch_ex8.tolist(), the whole batch.")
+        return
+    if batch.shape != images.shape:
+        yield Hint(f"the batch in the request has shape {batch.shape}; the images have shape "
+                   f"{images.shape}.", "Send batch_ex8.tolist().")
+        return
+    if batch.max() <= 1.0 < images.max():
+        yield Hint("the values lie between 0 and 1: you divided by 255, but the signature takes "
+                   "uint8 pixels from 0 to 255 (the model scales them itself).",
+                   "Send the images unchanged: batch_ex8.tolist().")
+        return
+    if not np.array_equal(batch, images):
+        yield Hint("the numbers in the request are not the pixels of the images.",
+                   "Send batch_ex8.tolist().")
