@@ -144,3 +144,58 @@ def test_vgg11():
     assert "fill in" in words(hints("03.8", params=...))
     assert "vgg16" in words(hints("03.8", params=138_357_544))
     assert "not vgg11" in words(hints("03.8", params=133_000_000))
+
+
+# --- 03.9: a residual block with a projection shortcut ------------------------------------------
+
+def block(shortcut="projection", filters=32, input_shape=(16, 16, 16)):
+    """The exercise's block, right or with a typical mistake in its shortcut."""
+    block_input = keras.Input(shape=input_shape)
+    h1 = layers.Conv2D(filters, 3, padding="same", activation="relu")(block_input)
+    h = layers.Conv2D(filters, 3, padding="same")(h1)
+    if shortcut == "none":
+        return keras.Model(block_input, layers.Activation("relu")(h))
+    source = h1 if shortcut == "from_h" else block_input
+    if shortcut == "identity":
+        skip = source
+    else:
+        skip = layers.Conv2D(filters, 3 if shortcut == "3x3" else 1, padding="same")(source)
+    return keras.Model(block_input, layers.Activation("relu")(layers.Add()([skip, h])))
+
+
+def test_projection_block():
+    assert hints("03.9", model=block()) == []
+    assert block().count_params() == 14_432
+    assert "fill in" in words(hints("03.9", model=...))
+    assert "no skip connection" in words(hints("03.9", model=block("none")))
+    assert "1 × 1 convolution is enough" in words(hints("03.9", model=block("3x3")))
+    assert "skip both" in words(hints("03.9", model=block("from_h")))
+    # an identity shortcut only fits when the block keeps 16 channels: the output is wrong
+    assert "32" in words(hints("03.9", model=block("identity", filters=16)))
+    assert "16 × 16 × 16" in words(hints("03.9", model=block(input_shape=(32, 32, 3))))
+    assert "not a keras model" in words(hints("03.9", model=layers.Add()))
+
+
+# --- 03.10: digits only the CNN reads -----------------------------------------------------------
+
+def test_fixed_by_cnn():
+    labels = np.array([0, 1, 2, 3, 4, 5])
+    perceptron = np.array([0, 7, 7, 3, 7, 7])  # wrong on 1, 2, 4, 5
+    cnn = np.array([0, 1, 2, 9, 9, 8])  # right on 0, 1, 2; wrong on 3, 4, 5
+    expected = np.array([False, True, True, False, False, False])
+
+    def found(fixed, p=perceptron, c=cnn):
+        return words(hints("03.10", labels=labels, perceptron=p, cnn=c, fixed=fixed))
+
+    assert hints("03.10", labels=labels, perceptron=perceptron, cnn=cnn, fixed=expected) == []
+    assert "fill in" in found(...)
+    assert "all the perceptron's mistakes" in found(perceptron != labels)
+    assert "all the digits the cnn gets right" in found(cnn == labels)
+    assert "opposite case" in found((perceptron == labels) & (cnn != labels))
+    assert "disagree" in found(perceptron != cnn)
+    assert "one number" in found(int(expected.sum()))
+    assert "true/false" in found(expected.astype(int))
+    assert "probabilities" in found(expected, c=np.eye(10)[cnn])
+    assert "predictions for 6 test digits" in found(expected, p=perceptron[:3])
+    one = np.array([False, True, False, False, False, False])
+    assert "marks 1 of the test digits" in found(one)

@@ -253,3 +253,113 @@ def vgg11(params):
         yield Hint(f"{params:,} is not VGG11's count.",
                    "Pass the convolutions per block to vgg_params: one in each of the first "
                    "two blocks, two in each of the last three.", "vgg_params([1, 1, 2, 2, 2])")
+
+
+def _branch_layers(model, tensor) -> list:
+    """The layers between the inputs of functional ``model`` and ``tensor`` (one of its
+    intermediate outputs), input layers left out."""
+    import keras
+
+    path = keras.Model(model.inputs, tensor)
+    return [layer for layer in path.layers if type(layer).__name__ != "InputLayer"]
+
+
+PROJECTION_ANSWER = ("shortcut = layers.Conv2D(32, 1)(block_input); "
+                     "layers.Activation('relu')(layers.Add()([shortcut, h]))")
+
+
+@exercise("03.9", "a residual block with a projection shortcut",
+          success="The 1 × 1 convolution lets the shortcut match the 32 channels.")
+def projection_block(model):
+    if not is_keras_model(model):
+        yield wrong_type("model", model, "a Keras model",
+                         "End with keras.Model(block_input, outputs).")
+        return
+    if tuple(model.inputs[0].shape[1:]) != (16, 16, 16):
+        yield Hint(f"your block takes inputs of shape {tuple(model.inputs[0].shape[1:])}; the "
+                   "exercise's block sees 16 × 16 × 16 feature maps.",
+                   "block_input = keras.Input(shape=(16, 16, 16))")
+        return
+    adds = layers_of(model, "Add")
+    if not adds:
+        yield Hint("your block has no skip connection: nothing adds the block's input to the "
+                   "output of its convolutions.",
+                   "Make the shortcut from block_input with a 1 × 1 Conv2D of 32 filters, then "
+                   "add it to h with layers.Add()([shortcut, h]).", PROJECTION_ANSWER)
+        return
+    if tuple(model.outputs[0].shape[1:]) != (16, 16, 32):
+        yield Hint(f"your block outputs {tuple(model.outputs[0].shape[1:])}; it should change "
+                   "16 channels into 32 and keep the 16 × 16 size.",
+                   "Both convolutions and the projection have 32 filters and padding='same' "
+                   "(a 1 × 1 kernel keeps the size anyway).", PROJECTION_ANSWER)
+        return
+    branches = sorted((_branch_layers(model, t) for t in adds[0].input), key=len)
+    shortcut, main = branches[0], branches[-1]
+    shortcut_convs = [layer for layer in shortcut if type(layer).__name__ == "Conv2D"]
+    if len(shortcut) != 1 or len(shortcut_convs) != 1:
+        yield Hint("the shortcut should skip both 3 × 3 convolutions: it starts at the block's "
+                   "input and goes through nothing but one 1 × 1 convolution.",
+                   "Apply the 1 × 1 Conv2D to block_input, not to h.", PROJECTION_ANSWER)
+    elif tuple(shortcut_convs[0].kernel_size) != (1, 1):
+        yield Hint(f"your shortcut uses a {shortcut_convs[0].kernel_size[0]} × "
+                   f"{shortcut_convs[0].kernel_size[1]} convolution; a 1 × 1 convolution is "
+                   "enough to change the number of channels, with far fewer weights.",
+                   "layers.Conv2D(32, 1) on block_input.", PROJECTION_ANSWER)
+    elif len([layer for layer in main if type(layer).__name__ == "Conv2D"]) != 2:
+        yield Hint("the main path should keep the two 3 × 3 convolutions of the block.",
+                   "h = Conv2D(32, 3, padding='same', activation='relu'), then "
+                   "Conv2D(32, 3, padding='same'), both starting from block_input.",
+                   PROJECTION_ANSWER)
+
+
+@exercise("03.10", "digits only the CNN reads")
+def fixed_by_cnn(labels, perceptron, cnn, fixed):
+    labels = np.asarray(labels).ravel()
+    predictions = {"perceptron": np.asarray(perceptron), "cnn": np.asarray(cnn)}
+    for name, predicted in predictions.items():
+        if predicted.ndim == 2:
+            yield Hint(f"`{name}` holds probabilities (one row of 10 per digit); compare classes "
+                       "with the labels.", "Take the most probable class: .argmax(axis=1).")
+            return
+        if predicted.shape != labels.shape:
+            yield Hint(f"`{name}` has {predicted.size} predictions for {labels.size} test digits.",
+                       "Predict all of xd_test: model.predict(xd_test).argmax(axis=1).")
+            return
+    wrong_p = predictions["perceptron"] != labels
+    right_c = predictions["cnn"] == labels
+    expected = wrong_p & right_c
+    answer = np.asarray(fixed)
+    if answer.ndim == 0:
+        yield Hint("`fixed` is one number; the exercise asks for one True/False per test digit, "
+                   "so that you can show those digits.",
+                   "Compare arrays: (perceptron predictions != yd_test) & (cnn predictions == "
+                   "yd_test); count the True values with .sum().")
+        return
+    if answer.shape != labels.shape or answer.dtype != bool:
+        yield Hint(f"`fixed` should be {labels.size} True/False values, one per test digit; yours "
+                   f"has shape {answer.shape} and type {answer.dtype}.",
+                   "Comparisons like `predicted != yd_test` give such an array.")
+        return
+    if np.array_equal(answer, expected):
+        return
+    solution = "(predicted['perceptron'] != yd_test) & (predicted['cnn'] == yd_test)"
+    if np.array_equal(answer, wrong_p):
+        yield Hint("these are all the perceptron's mistakes, including digits the CNN gets "
+                   "wrong as well.",
+                   "Keep only those the CNN gets right: add `& (cnn == labels)`.",
+                   solution)
+    elif np.array_equal(answer, right_c):
+        yield Hint("these are all the digits the CNN gets right, including those the "
+                   "perceptron gets right as well.", "Keep only those the perceptron gets wrong.",
+                   solution)
+    elif np.array_equal(answer, (~wrong_p) & (~right_c)):
+        yield Hint("these are the opposite case: digits the perceptron gets right and the CNN "
+                   "wrong.", "Swap == and !=.", solution)
+    elif np.array_equal(answer, predictions["perceptron"] != predictions["cnn"]):
+        yield Hint("these are the digits where the two models disagree; that includes digits "
+                   "both get wrong (differently) and digits only the CNN gets wrong.",
+                   "Compare each model with the labels, not with each other.", solution)
+    else:
+        yield Hint(f"your mask marks {int(answer.sum())} of the test digits; {int(expected.sum())} "
+                   "digits are wrong for the perceptron and right for the CNN.",
+                   "Combine the two comparisons with `&`.", solution)
