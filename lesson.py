@@ -16,6 +16,7 @@ Other commands, for instructors and developers:
     python3 lesson.py learners   regenerate the learner copies (solutions replaced by starts)
     python3 lesson.py lint       ruff over the packages, tests and notebooks
     python3 lesson.py lock       recompile the lock files and environment.yml from pyproject.toml
+    python3 lesson.py site       build the lesson's website into site/_build/html/ (no network)
 
 `lab`, `setup`, `prefetch` and `check` install the lesson's lock file (requirements.txt); the
 other commands also need the test and maintainer tools (requirements-dev.txt, the `dev` extra).
@@ -46,7 +47,7 @@ def venv_python() -> Path:
 
 
 LESSON_COMMANDS = {"setup", "lab", "prefetch", "check"}
-DEV_COMMANDS = {"test", "bench", "catchup", "learners", "lint", "lock"}
+DEV_COMMANDS = {"test", "bench", "catchup", "learners", "lint", "lock", "site"}
 
 
 def requirements_hash(lock: str) -> str:

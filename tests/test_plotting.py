@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from matplotlib.colors import same_color
 
-from cnnlesson.plotting import plot_history, plot_image_grid, plot_prediction
+from cnnlesson.plotting import (
+    OTHER_COLOUR,
+    RIGHT_COLOUR,
+    WRONG_COLOUR,
+    plot_history,
+    plot_image_grid,
+    plot_prediction,
+)
 
 CLASSES = ("cat", "dog", "frog")
 HISTORY = {"loss": [1.2, 0.9, 0.7], "accuracy": [0.4, 0.55, 0.6],
@@ -102,7 +109,7 @@ def test_plot_prediction():
     ax_img, ax_bar = fig.axes
     assert ax_img.get_title() == "predicted: dog"
     assert len(ax_bar.patches) == 3
-    assert same_color(ax_bar.patches[1].get_facecolor(), "tab:green")
+    assert same_color(ax_bar.patches[1].get_facecolor(), RIGHT_COLOUR)
 
 
 def test_plot_prediction_wrong_is_red():
@@ -110,6 +117,6 @@ def test_plot_prediction_wrong_is_red():
 
     ax_img, ax_bar = fig.axes
     assert ax_img.get_title() == "true: cat\npredicted: dog"
-    assert same_color(ax_bar.patches[1].get_facecolor(), "tab:red")
-    assert same_color(ax_bar.patches[0].get_facecolor(), "tab:blue")
+    assert same_color(ax_bar.patches[1].get_facecolor(), WRONG_COLOUR)
+    assert same_color(ax_bar.patches[0].get_facecolor(), OTHER_COLOUR)
     assert [t.get_text() for t in ax_bar.get_yticklabels()] == list(CLASSES)

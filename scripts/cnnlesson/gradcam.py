@@ -145,6 +145,11 @@ def grad_cam(model, image: np.ndarray, class_index: int | None = None,
     return cam / peak if peak > 0 else np.zeros_like(cam)
 
 
+# Dark for low, bright yellow for high: perceptually uniform and readable with the common
+# colour-vision deficiencies (jet, the map of the original paper, is neither).
+HEATMAP_CMAP = "inferno"
+
+
 def plot_grad_cam(images: np.ndarray, heatmaps, titles=None, *, alpha: float = 0.45,
                   size: float = 2.0):
     """Each image twice: as it is, and with its heatmap stretched over it (episode 05).
@@ -159,7 +164,7 @@ def plot_grad_cam(images: np.ndarray, heatmaps, titles=None, *, alpha: float = 0
         for ax in axes[:, i]:
             ax.imshow(images[i])
             ax.axis("off")
-        axes[1, i].imshow(heatmaps[i], cmap="jet", alpha=alpha, extent=extent,
+        axes[1, i].imshow(heatmaps[i], cmap=HEATMAP_CMAP, alpha=alpha, extent=extent,
                           interpolation="bilinear", vmin=0, vmax=1)
         if titles is not None:
             axes[0, i].set_title(titles[i], fontsize=9)

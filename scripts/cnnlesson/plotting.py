@@ -68,9 +68,17 @@ def draw_curves(ax, history: dict, metric: str) -> None:
     ax.legend()
 
 
+# Bars of plot_prediction: the predicted class when right, when wrong, and the other classes
+# (blue against vermillion from the Okabe-Ito palette, which the common colour-vision
+# deficiencies keep apart; the other classes in light grey).
+RIGHT_COLOUR, WRONG_COLOUR, OTHER_COLOUR = "#0072B2", "#D55E00", "#BBBBBB"
+
+
 def plot_prediction(image: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str],
                     true_label: int | None = None):
-    """One image beside a bar chart of the model's class probabilities (episode 01)."""
+    """One image beside a bar chart of the model's class probabilities (episode 01): the
+    predicted class's bar blue when it is right, vermillion (red) when it is wrong, the others
+    grey."""
     import matplotlib.pyplot as plt
 
     probabilities = np.asarray(probabilities).ravel()
@@ -83,9 +91,9 @@ def plot_prediction(image: np.ndarray, probabilities: np.ndarray, class_names: S
     if true_label is not None:
         title = f"true: {class_names[true_label]}\n" + title
     ax_img.set_title(title, fontsize=10)
-    colors = ["tab:blue"] * len(class_names)
-    colors[predicted] = "tab:red" if true_label is not None and predicted != true_label \
-        else "tab:green"
+    colors = [OTHER_COLOUR] * len(class_names)
+    colors[predicted] = WRONG_COLOUR if true_label is not None and predicted != true_label \
+        else RIGHT_COLOUR
     ax_bar.barh(range(len(class_names)), probabilities, color=colors)
     ax_bar.set_yticks(range(len(class_names)), class_names)
     ax_bar.invert_yaxis()

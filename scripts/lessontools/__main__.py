@@ -6,6 +6,7 @@
     colab [NN ...]                                  write the Colab badge and set-up cell
     instructors                                     regenerate the instructor notes' tables
     lock [--upgrade]                                recompile the lock files and environment.yml
+    site                                            build the lesson's website (see site.py)
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def main(argv: list[str]) -> int:
         from . import locks
 
         return locks.main(rest)
+    if command == "site":
+        from . import site
+
+        return site.main(rest)
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 
