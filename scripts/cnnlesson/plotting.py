@@ -106,8 +106,8 @@ def plot_prediction(image: np.ndarray, probabilities: np.ndarray, class_names: S
 def plot_channels(image: np.ndarray, *, size: float = 2.6):
     """One RGB image beside its red, green and blue channels (episode 02 "images as arrays").
 
-    Each channel is drawn in shades of its own colour on a fixed 0–255 scale, so a bright
-    channel means much of that colour. Returns the matplotlib figure.
+    Each channel is drawn in shades of its own colour on a fixed 0–255 scale, from white (none
+    of that colour) to a deep shade (full). Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
