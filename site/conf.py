@@ -14,7 +14,7 @@ author = "The lesson's authors"
 copyright = "the lesson's authors, MIT licence"
 language = "en"
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: a .nojekyll file
 exclude_patterns = ["_build", "**.ipynb_checkpoints", site.ALT_FILE]
 
 # Notebooks are shown with their stored outputs (a full-mode run); nothing is executed.
