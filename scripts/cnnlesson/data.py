@@ -381,8 +381,9 @@ def load_image_folder(root: str | os.PathLike, *, class_names: Sequence[str] | N
         keep[list(bad)] = False
         x_train, y_train = x_train[keep[:n_train]], y_train[keep[:n_train]]
         x_test, y_test = x_test[keep[n_train:]], y_test[keep[n_train:]]
-        print(f"Skipped {len(bad)} of the {len(files)} files in {root.name}, which are not readable "
-              f"images (the data set's .skipped lists them): {', '.join(_listing(skipped))}.")
+        print(f"Skipped {len(bad)} of the {len(files)} files in {root.name}, which are not "
+              f"readable images (the data set's .skipped lists them): "
+              f"{', '.join(_listing(skipped))}.")
         for y, name in ((y_train, first), (y_test, second)):
             empty = np.flatnonzero(np.bincount(y, minlength=len(class_names)) == 0)
             if len(empty):
