@@ -104,7 +104,17 @@ def test_installed_versions_match_the_pins():
     assert not wrong, f"installed versions differ from {locks.DEV_LOCK}: {wrong}"
 
 
-def test_requires_python_matches_what_lesson_py_asks_for():
-    assert PYPROJECT["requires-python"] == ">=3.11"
-    assert "sys.version_info < (3, 11)" in (ROOT / "lesson.py").read_text()
+def test_the_supported_pythons_are_written_once_and_read_alike():
+    """requires-python is the one place: lesson.py (which cannot import packages) and the
+    check table read the same range from it; the locks and conda use its oldest version."""
+    import importlib.util
+
+    from cnnlesson.environment import supported_pythons
+
+    assert PYPROJECT["requires-python"] == ">=3.11,<3.14"
+    spec = importlib.util.spec_from_file_location("lesson_cli_range", ROOT / "lesson.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    assert cli.supported_pythons() == supported_pythons() == ((3, 11), (3, 13))
+    assert locks.PYTHON.startswith("3.11.")
     assert re.search(r"^\s*- python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)

@@ -1,12 +1,14 @@
 """Is this machine ready for the lesson? One table of checks, used two ways.
 
-    python3 lesson.py check      verify only: versions, memory, devices, disk, data, weights
+    python3 lesson.py check      verify only: versions, memory, devices, speed, disk, data,
+                                 weights
     python3 lesson.py prefetch   fetch what is missing (CIFAR-10, ImageNet weights), then verify
 
 Episode 00 shows the same table (``run_checks()`` and ``format_rows(rows)``). Each row says PASS,
 WARN or FAIL, and every row that is not PASS says what to do. A check that crashes becomes a
 FAIL row; nothing here raises. Details name folders by their setting or relative to the lesson,
-never by a machine's absolute path.
+never by a machine's absolute path. The training-speed row times a short training run
+(:mod:`cnnlesson.pace`) and lists how long each episode's code runs on this machine.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings
@@ -34,6 +37,8 @@ class Row:
     detail: str
     todo: str = ""
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """More lines of detail, shown under the row."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,43 @@ def shown_path(path: Path, variable: str | None = None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def check_python() -> Row:
-    version = platform.python_version()
-    if sys.version_info < (3, 11):  # noqa: UP036 (reports instead of crashing)
-        return Row("Python", FAIL, version, "Install Python 3.11 or newer (3.11 is tested).")
-    status = PASS if sys.version_info[:2] == (3, 11) else WARN
-    return Row("Python", status, version,
-               "" if status == PASS else "Tested with 3.11; newer versions usually work.")
+def supported_pythons(pyproject: str | os.PathLike | None = None):
+    """``((3, 11), (3, 13))``: the oldest and newest supported Python, from ``requires-python``
+    in pyproject.toml (the one place it is written; lesson.py reads it too), or None when the
+    lesson's pyproject.toml is not there (a plain install of the package)."""
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    path = Path(pyproject) if pyproject else settings.project_root() / "pyproject.toml"
+    try:
+        spec = SpecifierSet(tomllib.loads(path.read_text())["project"]["requires-python"])
+    except (OSError, KeyError, ValueError):
+        return None
+    minors = [(3, minor) for minor in range(0, 40) if f"3.{minor}.0" in spec]
+    return (minors[0], minors[-1]) if minors else None
+
+
+def check_python(version: tuple[int, int] | None = None) -> Row:
+    """PASS on the tested Python (the oldest supported), WARN on newer supported ones, FAIL
+    outside the range (the pinned packages have no wheels there)."""
+    version = tuple(version or sys.version_info[:2])
+    shown = platform.python_version() if version == sys.version_info[:2] else \
+        ".".join(map(str, version))
+    supported = supported_pythons()
+    if supported is None:
+        return Row("Python", PASS, shown)
+    (oldest, newest), words = supported, [".".join(map(str, v)) for v in supported]
+    if not oldest <= version <= newest:
+        return Row("Python", FAIL, shown,
+                   f"The lesson's packages (TensorFlow {pinned_versions().get('tensorflow', '')}) "
+                   f"exist for Python {words[0]} to {words[1]}: install Python {words[1]} and "
+                   f"run `python{words[1]} lesson.py setup` with it.")
+    if version == oldest:
+        return Row("Python", PASS, shown)
+    return Row("Python", WARN, shown,
+               f"The lesson is tested with Python {words[0]}; {words[0]} to {words[1]} have "
+               "every package it needs, so this usually works.")
 
 
 def check_package(name: str) -> Row:
@@ -123,7 +158,40 @@ def check_devices() -> Row:
 
     gpus = tf.config.list_physical_devices("GPU")
     detail = f"{os.cpu_count()} CPU cores; " + (f"{len(gpus)} GPU(s)" if gpus else "no GPU")
+    if not gpus and shutil.which("nvidia-smi"):
+        # TensorFlow's own log (hidden: cnnlesson.tflogs) would say why; the CPU is enough
+        detail += " (TensorFlow uses none of this machine's NVIDIA GPUs; TF_CPP_MIN_LOG_LEVEL=0 " \
+                  "shows its log about why)"
     return Row("Devices", PASS, detail + " (the lesson is sized for a CPU)")
+
+
+def check_speed() -> Row:
+    """Time a short training run (:func:`pace.measure`) and, from the benchmark's reference
+    timings, how long each episode's code runs on this machine; advice where that is long."""
+    from . import pace
+
+    score = pace.measure()
+    reference = pace.reference_timings()
+    detail = f"{score:,.0f} images/s in a short training test"
+    if not reference:
+        return Row("Training speed", PASS, detail + " (no reference timings to compare with: "
+                   f"{pace.RESULTS.as_posix()} has none)")
+    ref_score = statistics.median(s for _, s in reference.values())
+    machine = pace.reference_machine()
+    detail += (f": {pace.speed_words(score, ref_score)} the reference machine"
+               + (f" ({machine})" if machine else ""))
+    expected = pace.predict(score, reference)
+    slow = [stem[:2] for stem, s in sorted(expected.items()) if s > pace.SLOW_MINUTES * 60]
+    row = Row("Training speed", PASS, detail, notes=pace.times_lines(expected))
+    if slow:
+        which = ", ".join(slow[:-1]) + (" and " if len(slow) > 1 else "") + slow[-1]
+        row.status = WARN
+        row.todo = (f"Episode{'s' if len(slow) > 1 else ''} {which} would run over "
+                    f"{pace.SLOW_MINUTES} minutes here: load the catch-up model where an episode "
+                    "offers one instead of training, or start the lesson in quick mode "
+                    "(`CNNLESSON_MODE=quick python3 lesson.py lab`: smaller runs, lower "
+                    "accuracy than the text shows).")
+    return row
 
 
 # (limit, usage, statistics) files of the container's memory controller: cgroup v2, then v1.
@@ -249,6 +317,7 @@ CHECKS: list[Check] = [
     Check("keras", lambda: check_package("keras")),
     Check("Free RAM", check_memory),  # before check_devices imports TensorFlow (~0.6 GB)
     Check("Devices", check_devices),
+    Check("Training speed", check_speed),  # after Devices: TensorFlow is loaded
     Check("Free disk", check_disk),
     Check("CIFAR-10", check_cifar10, fetch=fetch_cifar10),
     Check("ImageNet weights", check_weights, fetch=fetch_weights),
@@ -283,6 +352,7 @@ def format_rows(rows: list[Row], *, times: bool = False) -> str:
     for r in rows:
         took = f"{r.seconds:5.1f}s  " if times else ""
         lines.append(f"{r.what:<{width}}  {r.status}  {took}{r.detail}")
+        lines += [f"{'':<{width}}  {'':4}  {'':{len(took)}}{note}" for note in r.notes]
         if r.todo:
             lines.append(f"{'':<{width}}        -> {r.todo}")
     failed = sum(r.status == FAIL for r in rows)

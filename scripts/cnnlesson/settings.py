@@ -2,6 +2,9 @@
 
 Every setting is an environment variable, read when a function is called (not at import), so a
 test or a notebook can change it on the fly. The README's "Settings" table lists them all.
+
+One thing happens at import: TensorFlow's C++ start-up log is quieted for the rest of the
+process (:mod:`cnnlesson.tflogs`; ``TF_CPP_MIN_LOG_LEVEL=0`` shows it again).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import tflogs
+
 MODE_VARIABLE = "CNNLESSON_MODE"
 """``quick`` gives smoke-test sizes (the tests use it); anything else, or unset: the full lesson."""
 
@@ -21,6 +26,8 @@ OUTPUT_DIR_VARIABLE = "CNNLESSON_OUTPUT_DIR"
 NO_PROGRESS_VARIABLE = "CNNLESSON_NO_PROGRESS"
 
 DEFAULT_SEED = 42
+
+tflogs.install()  # before anything imports TensorFlow: no C++ log lines a learner cannot act on
 
 
 def project_root() -> Path:

@@ -9,7 +9,9 @@
 Results are merged into ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed:
 instructors read the timings there). Test accuracy per model comes from the
 ``fit_outputs/<name>.history.json`` files the run writes. This is a measurement, not a test:
-run nothing else on the machine meanwhile.
+run nothing else on the machine meanwhile. A full run first times the short training test of
+``cnnlesson.pace`` once and stores its score with every episode it runs (``pace_score``): the
+environment check scales the episodes' times by it to predict them on a learner's machine.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -63,6 +66,20 @@ def bench_notebook(path: Path, *, store: bool) -> dict:
     if store:
         notebooks.write(nb, path)
     return result
+
+
+def measure_pace(root: Path) -> dict:
+    """This machine's training-test score and the test's version (``python -m cnnlesson.pace
+    --json``, in its own process so this one stays small): ``{"pace_score": ..., "pace_test":
+    ...}``, or ``{}`` if the test failed, which never stops a benchmark."""
+    try:
+        out = subprocess.run([sys.executable, "-m", "cnnlesson.pace", "--json"], cwd=root,
+                             capture_output=True, text=True, timeout=300)
+        found = json.loads(out.stdout.strip().splitlines()[-1])
+        return {"pace_score": float(found["pace_score"]), "pace_test": found["pace_test"]}
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, IndexError) as err:
+        print(f"The training-speed test failed ({type(err).__name__}); no pace_score stored.")
+        return {}
 
 
 def check_budget(budget: dict, result: dict) -> list[str]:
@@ -171,12 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     results_path = out_dir / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {"episodes": {}}
     machine = f"{os.cpu_count()} CPU, {platform.machine()}"
+    pace = {} if args.quick else measure_pace(root)
     failed = False
     for path in chosen:
         print(f"Running {path.name} in {os.environ[settings.MODE_VARIABLE]} mode ...", flush=True)
         r = bench_notebook(path, store=args.store)
         r.update(mode=os.environ[settings.MODE_VARIABLE], machine=machine,
                  date=time.strftime("%Y-%m-%d"))
+        r.update(pace)
         r["budget_problems"] = ([] if args.quick else
                                 check_budget(budgets.episode_budget(table, path.stem), r))
         failed |= bool(r["budget_problems"])
