@@ -11,7 +11,8 @@ call this package for data, paths, plots, widgets, saving and checking exercises
 - ``plotting``, ``liveplot``, ``widgets``, ``gradcam``: pictures
 - ``pretrained``: ImageNet backbones (online or from a mirror)
 - ``modelcard``, ``weights_npz``, ``own_image``, ``tensorboard_logs``: sharing (episode 07)
-- ``environment``: is this machine ready (``lesson.py check`` / ``prefetch``)
+- ``environment``: is this machine ready (``lesson.py check`` / ``prefetch``); ``pace``: how long
+  each episode takes here; ``tflogs``: TensorFlow's C++ start-up lines kept from learners
 - ``exercises``: exercises that check themselves
 - ``explain``: common errors explained in plain words under their traceback (opt-in)
 
