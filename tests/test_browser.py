@@ -28,16 +28,14 @@ from pathlib import Path
 
 import pytest
 
+# One place for Debian's Chromium and its offline flags (Playwright's user_data_dir gives each
+# test a fresh profile): the same as the maintainer screenshots use.
+from lessontools.screenshots import CHROMIUM, CHROMIUM_ARGS, browser_missing
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "_screenshots"
 WIDGETS = ROOT / "tests" / "browser" / "widgets.ipynb"
 RUN_ALL_TIMEOUT_S = 240
-# Chromium on a machine without internet: no GPU, no background calls home, a fresh profile
-# (Playwright's user_data_dir, a temporary folder).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 # JupyterLab settings for the test: every cell stays in the page (no windowing, so every prompt
 # can be read), and no news or update checks.
 LAB_SETTINGS = {
@@ -51,20 +49,9 @@ ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|^\w*(Error|Excepti
 pytestmark = pytest.mark.browser
 
 
-def _missing() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -r requirements.txt)"
-    return None
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _browser_available():
-    why = _missing()
+    why = browser_missing()
     if why and os.environ.get("CNNLESSON_REQUIRE_BROWSER") == "1":
         pytest.fail(f"CNNLESSON_REQUIRE_BROWSER=1 but {why}")
     if why:

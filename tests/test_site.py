@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
-from lessontools import learners, notebooks, site
+from lessontools import learners, notebooks, screenshots, site
 
 ROOT = Path(__file__).resolve().parent.parent
 EPISODES = notebooks.episode_notebooks(ROOT)
@@ -329,15 +329,9 @@ def test_math_is_mathml_and_each_episode_states_its_measured_run(built_site):
 # --------------------------------------------------------------------------------------------
 
 
-def _browser_missing() -> str | None:
-    from test_browser import _missing
-
-    return _missing()
-
-
 @pytest.fixture(scope="module")
 def browser_ready():
-    why = _browser_missing()
+    why = screenshots.browser_missing()
     if why and os.environ.get("CNNLESSON_REQUIRE_BROWSER") == "1":
         pytest.fail(f"CNNLESSON_REQUIRE_BROWSER=1 but {why}")
     if why:
@@ -367,7 +361,8 @@ def served(built_site, browser_ready):
 @pytest.fixture(scope="module")
 def chromium(browser_ready):
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    from lessontools.screenshots import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
