@@ -12,6 +12,8 @@ Other commands, for instructors and developers:
     python3 lesson.py prefetch   fetch and verify all data; prints a pass/fail table
     python3 lesson.py check      is this machine ready? versions, devices, memory, speed, data
     python3 lesson.py bench      run episodes in full mode; time, memory and accuracy table
+                                 (--seeds 3: also train the intro and fast CNN with 3 seeds)
+    python3 lesson.py ablation   the fast CNN with one ingredient removed at a time (25 min)
     python3 lesson.py catchup    remake the catch-up models in fit_outputs/catchup/
     python3 lesson.py learners   regenerate the learner copies (solutions replaced by starts)
     python3 lesson.py lint       ruff over the packages, tests and notebooks
@@ -45,7 +47,7 @@ LINTED = ["lesson.py", "conftest.py", "scripts", "tests", "episodes"]
 USAGE = __doc__  # with {pythons}: see usage()
 
 LESSON_COMMANDS = {"setup", "lab", "prefetch", "check"}
-DEV_COMMANDS = {"test", "bench", "catchup", "learners", "lint", "lock", "site"}
+DEV_COMMANDS = {"test", "bench", "ablation", "catchup", "learners", "lint", "lock", "site"}
 
 TF_LOG_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 TF_QUIET_LEVEL = "3"  # as scripts/cnnlesson/tflogs.py: hides TensorFlow's C++ INFO to ERROR lines
@@ -392,7 +394,7 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "cnnlesson.environment", "check"], env)
     if command == "lint":
         return run([python, "-m", "ruff", "check", *LINTED, *rest], env)
-    return run([python, "-m", "lessontools", command, *rest], env)  # bench catchup learners lock
+    return run([python, "-m", "lessontools", command, *rest], env)  # bench ablation catchup learners lock
 
 
 if __name__ == "__main__":

@@ -72,33 +72,36 @@ CIFAR10_STD = (63.0, 62.1, 66.7)
 """Per-channel standard deviation of the CIFAR-10 training pixels (0-255 scale)."""
 
 
-def build_fast_cnn(num_classes: int = 10, augment: bool = True):
-    """Episode 05's best from-scratch model (391,146 parameters): conv-batchnorm-ReLU blocks at
-    32, 16, 8 and 4 pixels, global max pooling, a scaled softmax. Takes ``uint8`` images;
-    normalises them with the CIFAR-10 channel statistics; with ``augment``, random flips and
-    2-pixel shifts are applied during training only."""
+def build_fast_cnn(num_classes: int = 10, augment: bool = True, *, batchnorm: bool = True,
+                   widths=None, pools=None):
+    """Episode 05's best from-scratch model (the recipe in :mod:`cnnlesson.fastcnn`): blocks of
+    convolution, max pooling where the recipe halves the image, batch normalisation and ReLU;
+    global max pooling; a dense layer whose logits are scaled by 0.125 before the softmax.
+    Takes ``uint8`` images and normalises them with the CIFAR-10 channel statistics; with
+    ``augment``, random flips and 2-pixel shifts are applied during training only. Without
+    ``batchnorm`` the convolutions get biases instead (the ablation's row)."""
     import keras
     from keras import layers
 
-    def conv_bn(x, filters):
-        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        return layers.Activation("relu")(x)
+    from .fastcnn import RECIPE
 
+    widths = tuple(widths or RECIPE["widths"])
+    pools = tuple(RECIPE["pools"] if pools is None else pools)
+    if len(widths) != len(pools):
+        raise ValueError(f"{len(widths)} widths but {len(pools)} pooling flags")
     inputs = keras.Input(shape=(32, 32, 3), dtype="uint8")
     x = layers.Normalization(mean=CIFAR10_MEAN, variance=[s**2 for s in CIFAR10_STD])(inputs)
     if augment:
         x = layers.RandomFlip("horizontal")(x)
         x = layers.RandomTranslation(2 / 32, 2 / 32, fill_mode="reflect",
                                      interpolation="nearest")(x)
-    x = conv_bn(x, 32)
-    x = layers.MaxPooling2D()(x)
-    x = conv_bn(x, 64)
-    x = layers.MaxPooling2D()(x)
-    x = conv_bn(x, 128)
-    x = conv_bn(x, 128)
-    x = layers.MaxPooling2D()(x)
-    x = conv_bn(x, 128)
+    for filters, pool in zip(widths, pools, strict=True):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=not batchnorm)(x)
+        if pool:
+            x = layers.MaxPooling2D()(x)
+        if batchnorm:
+            x = layers.BatchNormalization(momentum=0.9)(x)
+        x = layers.Activation("relu")(x)
     x = layers.GlobalMaxPooling2D()(x)
     x = layers.Dense(num_classes)(x)
     outputs = layers.Activation("softmax")(layers.Rescaling(0.125)(x))

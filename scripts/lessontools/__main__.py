@@ -1,6 +1,8 @@
 """``python -m lessontools COMMAND``: the maintainer commands (``lesson.py`` calls them).
 
-    bench [NN ...] [--store] [--quick] [--report]   measure episodes (see benchmark.py)
+    bench [NN ...] [--store] [--quick] [--report] [--seeds N]
+                                                    measure episodes (see benchmark.py)
+    ablation [--rows N ...] [--quick] [--list]      the fast CNN's ablation table (ablation.py)
     catchup [NAME ...]                              retrain the catch-up copies from the episodes
     learners                                        regenerate episodes/learner/
     colab [NN ...]                                  write the Colab badge and set-up cell
@@ -26,6 +28,10 @@ def main(argv: list[str]) -> int:
         from . import benchmark
 
         return benchmark.main(rest)
+    if command == "ablation":
+        from . import ablation
+
+        return ablation.main(rest)
     if command == "catchup":
         from . import catchup
 

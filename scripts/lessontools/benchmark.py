@@ -5,6 +5,10 @@
     python3 lesson.py bench 01 --store           also store the run's outputs in the notebook
     python3 lesson.py bench 01 --quick           quick mode (a smoke test of the benchmark)
     python3 lesson.py bench --report             rewrite results.md from results.json, run nothing
+    python3 lesson.py bench --seeds 3            train the intro CNN (episode 01) and the fast
+                                                 CNN (episode 05) with 3 seeds each, as the
+                                                 episodes do (about 20 minutes); with episode
+                                                 numbers, run those episodes too
 
 Results are merged into ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed:
 instructors read the timings there). Test accuracy per model comes from the
@@ -12,6 +16,10 @@ instructors read the timings there). Test accuracy per model comes from the
 run nothing else on the machine meanwhile. A full run first times the short training test of
 ``cnnlesson.pace`` once and stores its score with every episode it runs (``pace_score``): the
 environment check scales the episodes' times by it to predict them on a learner's machine.
+
+The seed runs (``seeds`` in results.json) train the two models of the lesson that learners
+train in full and compare: their lowest to highest test accuracy is the range the instructor
+notes tell instructors to expect.
 """
 
 from __future__ import annotations
@@ -82,6 +90,105 @@ def measure_pace(root: Path) -> dict:
         return {}
 
 
+SEEDS = (42, 1, 2, 3, 4)
+"""The seeds of ``--seeds N``: the first N (42 is the episodes' own)."""
+
+
+def train_intro_cnn(seed: int, data: dict, quick: bool) -> dict:
+    """Episode 01's training: the intro CNN, Adam at 0.001, 10 epochs of batch 64 on the
+    40,000 training images; its test accuracy."""
+    import keras
+
+    from cnnlesson.models import build_intro_cnn
+
+    settings.set_seed(seed)
+    model = build_intro_cnn()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    model.fit(data["x_train"], data["y_train"], epochs=1 if quick else 10, batch_size=64,
+              verbose=0)
+    seconds = time.perf_counter() - start
+    accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)[1]
+    return {"test_accuracy": round(float(accuracy), 4), "seconds": round(seconds, 1)}
+
+
+def train_fast_cnn(seed: int, data: dict, quick: bool) -> dict:
+    """Episode 05's fast CNN (``cnnlesson.fastcnn``) on all 50,000 training images; its test
+    accuracy without and with (six-view) test-time augmentation."""
+    from cnnlesson import fastcnn
+
+    result = fastcnn.train(data["x_all"], data["y_all"], seed=seed,
+                           epochs=1 if quick else None)
+    accuracy = fastcnn.test_accuracies(result["model"], data["x_test"], data["y_test"])
+    return {"test_accuracy": round(accuracy["plain"], 4),
+            "test_accuracy_tta": round(accuracy["tta"], 4),
+            "seconds": round(result["seconds"], 1)}
+
+
+SEED_MODELS = {"01_intro_cnn": train_intro_cnn, "05_fast_cnn": train_fast_cnn}
+
+
+def seed_runs(count: int, *, quick: bool = False) -> dict[str, dict]:
+    """Train each model of ``SEED_MODELS`` with the first ``count`` seeds of ``SEEDS``: per
+    model, the seeds and, per metric, one value per seed. Quick: 2,000 images, 1 epoch."""
+    import gc
+
+    import keras
+
+    import cnnlesson
+
+    if not 1 <= count <= len(SEEDS):
+        raise ValueError(f"--seeds takes 1 to {len(SEEDS)}, not {count}")
+    cifar = cnnlesson.load_cifar10()
+    (x_train, y_train), _ = cnnlesson.split_train_validation(
+        cifar.x_train, cifar.y_train, validation_size=10_000, seed=42)
+    data = {"x_train": x_train, "y_train": y_train, "x_all": cifar.x_train,
+            "y_all": cifar.y_train, "x_test": cifar.x_test, "y_test": cifar.y_test}
+    del cifar
+    if quick:  # a stratified few of each (the mirror's images are grouped by class)
+        for part in ("train", "all", "test"):
+            data[f"x_{part}"], data[f"y_{part}"] = cnnlesson.stratified_subset(
+                data[f"x_{part}"], data[f"y_{part}"], 2_000, seed=0)
+    found = {}
+    for name, train in SEED_MODELS.items():
+        runs = []
+        for seed in SEEDS[:count]:
+            print(f"{name}, seed {seed} ...", flush=True)
+            runs.append(train(seed, data, quick))
+            print("   ", runs[-1], flush=True)
+            keras.backend.clear_session()
+            gc.collect()
+        found[name] = {"seeds": list(SEEDS[:count]),
+                       **{metric: [r[metric] for r in runs] for metric in runs[0]}}
+    return found
+
+
+def seed_lines(results: dict) -> list[str]:
+    """The seed runs as a Markdown table for results.md (empty without seed runs)."""
+    seeds = results.get("seeds", {})
+    if not seeds:
+        return []
+    lines = ["", "## Seeds", "",
+             "`python3 lesson.py bench --seeds N` trains each model as its episode does, with N "
+             "seeds (full mode). The instructor notes' expected ranges are these lowest to "
+             "highest values.", "",
+             "| model | seeds | test accuracy | lowest to highest | training time | machine "
+             "| date |", "|---|---|---|---|---|---|---|"]
+    for name, run in sorted(seeds.items()):
+        for metric in ("test_accuracy", "test_accuracy_tta"):
+            if metric not in run:
+                continue
+            values = run[metric]
+            label = name + (" (with TTA)" if metric.endswith("_tta") else "")
+            lines.append(
+                f"| {label} | {', '.join(map(str, run['seeds']))} | "
+                f"{', '.join(f'{v:.3f}' for v in values)} | {min(values):.3f} to "
+                f"{max(values):.3f} | {min(run['seconds']):.0f} to {max(run['seconds']):.0f} s "
+                f"| {run['machine']} | {run['date']} |")
+    return lines
+
+
 def check_budget(budget: dict, result: dict) -> list[str]:
     """Every way ``result`` misses ``budget`` (see :func:`budgets.episode_budget`)."""
     problems = []
@@ -137,6 +244,7 @@ def write_tables(results: dict, out_dir: Path, table: dict) -> None:
         binder = budgets.binder_verdict(table, r["peak_rss_mb"]) if r["mode"] == "full" else "—"
         lines.append(f"| {stem} | {r['mode']} | {r['seconds']:.0f} s | {r['peak_rss_mb']:,} MB | "
                      f"{models} | {budget} | {binder} | {r['machine']} | {r['date']} |")
+    lines += seed_lines(results)
     (out_dir / "results.md").write_text("\n".join(lines) + "\n")
 
 
@@ -167,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="run in quick mode")
     parser.add_argument("--report", action="store_true",
                         help="run nothing: rewrite results.md from the stored results.json")
+    parser.add_argument("--seeds", type=int, default=0, metavar="N",
+                        help="train the intro and the fast CNN with N seeds each")
     args = parser.parse_args(argv)
 
     root = settings.project_root()
@@ -181,14 +291,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("CNNLESSON_NO_PROGRESS", "1")
     chosen = [p for p in notebooks.episode_notebooks(root)
               if not args.episodes or any(p.name.startswith(e) for e in args.episodes)]
-    if not chosen:
+    if args.seeds and not args.episodes:
+        chosen = []  # --seeds alone runs only the seed runs
+    elif not chosen:
         print("No episode notebook matches", args.episodes)
         return 2
     out_dir = root / "benchmarks"
     results_path = out_dir / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {"episodes": {}}
     machine = f"{os.cpu_count()} CPU, {platform.machine()}"
-    pace = {} if args.quick else measure_pace(root)
+    pace = {} if args.quick or not chosen else measure_pace(root)
     failed = False
     for path in chosen:
         print(f"Running {path.name} in {os.environ[settings.MODE_VARIABLE]} mode ...", flush=True)
@@ -202,6 +314,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(r, indent=1), flush=True)
         if not args.quick:  # quick runs are smoke tests; only full runs are recorded
             results["episodes"][path.stem] = r
+            write_tables(results, out_dir, table)
+            refresh_instructor_notes(root)
+    if args.seeds:
+        found = seed_runs(args.seeds, quick=args.quick)
+        if not args.quick:
+            for run in found.values():
+                run.update(machine=machine, date=time.strftime("%Y-%m-%d"))
+            results.setdefault("seeds", {}).update(found)
             write_tables(results, out_dir, table)
             refresh_instructor_notes(root)
     if not args.quick:

@@ -233,3 +233,36 @@ def fast_recall(recall, probabilities, labels):
                    "Build the confusion matrix from y_test and fast_probabilities.argmax("
                    "axis=1) (not from the intro CNN's predictions), then divide its diagonal "
                    "by the row sums.")
+
+
+@exercise("05.8", "rerun a row of the ablation", success="Your model and the table's agree "
+          "on what test-time augmentation buys, or differ by the seed spread.")
+def rerun_tta_row(mirror_accuracy, probabilities, mirrored, labels):
+    probabilities = np.asarray(probabilities, dtype=float)
+    labels = np.asarray(labels)
+    plain = float(np.mean(probabilities.argmax(axis=1) == labels))
+    mirrored, problem = _array(mirrored, "fast_mirrored", probabilities.shape)
+    if problem:
+        yield problem
+        return
+    if np.allclose(mirrored, probabilities):
+        yield Hint("`fast_mirrored` equals the predictions for the original images.",
+                   "Predict the MIRRORED test images: fast_model.predict(flipped_images).")
+        return
+    expected = float(np.mean((probabilities + mirrored).argmax(axis=1) == labels))
+    if not isinstance(mirror_accuracy, numbers.Real) and not (
+            isinstance(mirror_accuracy, np.ndarray) and mirror_accuracy.shape == ()):
+        yield wrong_type("mirror_accuracy", mirror_accuracy, "one number",
+                         "Take the mean of a comparison: np.mean(predicted == y_test).")
+        return
+    value = float(mirror_accuracy)
+    if abs(value - 100 * expected) < 1e-6:
+        yield Hint("your accuracy is a percentage; use a fraction between 0 and 1.",
+                   "Do not multiply by 100.")
+    elif abs(value - plain) < 1e-9 and abs(expected - plain) > 1e-9:
+        yield Hint("`mirror_accuracy` is the accuracy of one view: the mirrored predictions "
+                   "were not added.", "Add the two arrays of probabilities before argmax.")
+    elif abs(value - expected) > 1e-9:
+        yield Hint("`mirror_accuracy` does not match the two views' summed probabilities.",
+                   "(fast_probabilities + fast_mirrored).argmax(axis=1) gives the predicted "
+                   "classes; compare them with y_test.")
