@@ -125,6 +125,20 @@ def test_bench_notebook_measures_a_real_kernel(tmp_path, monkeypatch):
     assert stored.cells[1].outputs[0].text == "done\n"
 
 
+def test_metric_budgets_bound_any_saved_metric():
+    """The fast CNN's budget: test accuracy with TTA at least 0.84 within 300 s of training."""
+    limit = {**budget("05_other"), "min_metric": {"fast": ["test_accuracy_tta", 0.84]},
+             "max_metric": {"fast": ["training_seconds", 300]}}
+    ok = {"seconds": 300, "peak_rss_mb": 1400,
+          "models": {"fast": {"test_accuracy_tta": 0.845, "training_seconds": 290.0}}}
+    assert benchmark.check_budget(limit, ok) == []
+    slow = {**ok, "models": {"fast": {"test_accuracy_tta": 0.835, "training_seconds": 301.5}}}
+    assert benchmark.check_budget(limit, slow) == [
+        "fast: test_accuracy_tta 0.835 < 0.84", "fast: training_seconds 301.5 > 300"]
+    missing = {**ok, "models": {"fast": {"test_accuracy_tta": 0.85}}}
+    assert benchmark.check_budget(limit, missing) == ["fast: training_seconds missing"]
+
+
 def test_binder_verdict_adds_the_jupyter_server_to_the_kernel_peak():
     assert budgets.binder_verdict(TABLE, 1459) == "fits: 1,659 MB, 248 MB spare"
     assert budgets.binder_verdict(TABLE, 1707).startswith("fits: ")
@@ -133,7 +147,8 @@ def test_binder_verdict_adds_the_jupyter_server_to_the_kernel_peak():
 
 def test_default_budget_fills_what_an_episode_leaves_out():
     assert budget("05_other") == {"seconds": 360, "peak_rss_mb": 1500, "min_accuracy": {},
-                                  "min_ratio": {}, "max_ratio": {}}
+                                  "min_ratio": {}, "max_ratio": {}, "min_metric": {},
+                                  "max_metric": {}}
     assert budget("01_introduction")["peak_rss_mb"] == 1500
     assert budget("01_introduction")["seconds"] == 180
 

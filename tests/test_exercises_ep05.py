@@ -163,3 +163,23 @@ def test_05_7(predictions):
     other = np.roll(recall, 1) if not np.allclose(recall, np.roll(recall, 1)) else recall + .1
     assert "does not match" in words(hints("05.7", recall=other, probabilities=probabilities,
                                            labels=labels))
+
+
+# -- 05.8 ----------------------------------------------------------------------------------
+
+def test_05_8(predictions):
+    probabilities, labels = predictions
+    mirrored = np.random.default_rng(2).dirichlet(np.ones(4), size=40)
+    two_views = float(np.mean((probabilities + mirrored).argmax(axis=1) == labels))
+    one_view = float(np.mean(probabilities.argmax(axis=1) == labels))
+    assert two_views != one_view  # the fixture's mirrored predictions change some answers
+    answer = {"probabilities": probabilities, "mirrored": mirrored, "labels": labels}
+    assert hints("05.8", mirror_accuracy=two_views, **answer) == []
+    assert hints("05.8", mirror_accuracy=np.float64(two_views), **answer) == []
+    assert "fill in" in words(hints("05.8", mirror_accuracy=..., **answer))
+    assert "mirrored test images" in words(hints(
+        "05.8", mirror_accuracy=one_view, **{**answer, "mirrored": probabilities}))
+    assert "not added" in words(hints("05.8", mirror_accuracy=one_view, **answer))
+    assert "percentage" in words(hints("05.8", mirror_accuracy=100 * two_views, **answer))
+    assert "does not match" in words(hints("05.8", mirror_accuracy=two_views + 0.1, **answer))
+    assert "one number" in words(hints("05.8", mirror_accuracy=[two_views], **answer))

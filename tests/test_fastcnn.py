@@ -7,6 +7,7 @@ commands end to end on real CIFAR-10 at smoke-test size.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -73,6 +74,46 @@ def test_model_follows_the_recipe():
         build_fast_cnn(widths=(8, 8), pools=(True,))
 
 
+def test_notebook_builds_and_trains_the_recipe():
+    """Episode 05's visible code and the module agree: the same architecture for every row's
+    model arguments, and the recipe's numbers in the pipeline, schedule and compile cells."""
+    from test_learning import notebook_model, same_architecture
+
+    from cnnlesson.models import build_fast_cnn
+    from notebook_utils import read
+
+    namespace = notebook_model("05_evaluate_and_tune", "WIDTHS = (",
+                               stop_at="fast_model = make_fast_cnn()")
+    import cnnlesson.models as models
+
+    namespace.update(CIFAR10_MEAN=models.CIFAR10_MEAN, CIFAR10_STD=models.CIFAR10_STD)
+    make = namespace["make_fast_cnn"]
+    r = fastcnn.RECIPE
+    assert namespace["WIDTHS"] == r["widths"] and namespace["POOLS"] == r["pools"]
+    same_architecture(make(), build_fast_cnn())
+    same_architecture(make(batchnorm=False, augment=False),
+                      build_fast_cnn(batchnorm=False, augment=False))
+    half = dict(fastcnn.ABLATIONS)["half the width"]["widths"]
+    same_architecture(make(widths=half), build_fast_cnn(widths=half))
+
+    cells = {c.get("id"): c.source for c in read(ROOT / "episodes" /
+                                                   "05_evaluate_and_tune.ipynb").cells}
+    assert f".batch({r['batch_size']}, drop_remainder=True)" in cells["aca25fb0"]
+    schedule = cells["schedule-plot"]
+    assert f"int({r['warmup_fraction']} * steps)" in schedule
+    assert f"    {r['start_learning_rate']}, decay_steps=steps - warmup_steps" in schedule
+    assert f"warmup_target={r['peak_learning_rate']}," in schedule
+    fit = cells["f5fb05bf"]
+    assert f"SGD(schedule, momentum={r['momentum']}, nesterov=True, weight_decay=" in fit
+    assert float(re.search(r"weight_decay=([0-9.e-]+)\)", fit)[1]) == r["weight_decay"]
+    assert f"label_smoothing={r['label_smoothing']}" in fit
+    assert '"fast_images": 50_000, "fast_epochs": 8' in next(
+        s for s in cells.values() if s.startswith("run = cnnlesson.run_settings("))
+    assert fastcnn.TRAIN_IMAGES == 50_000 and r["epochs"] == 8
+    text = " ".join(cells["26545b74"].split())
+    assert f"constant rate of {fastcnn.constant_learning_rate():g}, the schedule's" in text
+
+
 def test_batches_stay_uint8_with_one_hot_labels():
     x = np.broadcast_to(np.arange(10, dtype=np.uint8)[:, None, None, None], (10, 32, 32, 3))
     y = np.arange(10) % 3
@@ -119,6 +160,15 @@ def test_stored_ablation_table_is_complete():
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in table["recipe"].items()}
     assert stored == fastcnn.RECIPE, "the recipe changed since the table: rerun the ablation"
     assert (ROOT / ablation.MARKDOWN).read_text() == ablation.markdown(table)
+    # episode 05 shows this table: its stored output is the stored table, not an older one
+    from notebook_utils import cell_output_text, read
+
+    nb = read(ROOT / "episodes" / "05_evaluate_and_tune.ipynb")
+    shown = next(c for c in nb.cells if c.get("id") == "638bd7b6")
+    assert fastcnn.format_ablation(table) in cell_output_text(shown)
+    low, high, seeds = fastcnn.fast_cnn_seed_range(ROOT)
+    assert seeds >= 3
+    assert f"{seeds} seeds: test accuracy {low:.3f} to {high:.3f}" in cell_output_text(shown)
 
 
 def test_missing_ablation_table_says_how_to_make_it(tmp_path):

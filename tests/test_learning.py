@@ -62,7 +62,7 @@ def test_fast_cnn_has_the_documented_shape():
     from cnnlesson.models import build_fast_cnn
 
     model = build_fast_cnn()
-    assert model.count_params() == 391_146
+    assert model.count_params() == 392_426
     assert model.inputs[0].dtype == "uint8"
     out = model.predict(np.zeros((2, 32, 32, 3), np.uint8), verbose=0)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)

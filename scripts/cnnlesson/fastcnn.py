@@ -214,13 +214,14 @@ def format_ablation(table: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def fast_cnn_seed_range(root: str | Path | None = None) -> tuple[float, float]:
-    """(lowest, highest) test accuracy with TTA of the full recipe over the benchmark's seed
-    runs (``python3 lesson.py bench --seeds N``, in ``benchmarks/results.json``)."""
+def fast_cnn_seed_range(root: str | Path | None = None) -> tuple[float, float, int]:
+    """(lowest, highest, number of seeds): test accuracy with TTA of the full recipe over the
+    benchmark's seed runs (``python3 lesson.py bench --seeds N``, in
+    ``benchmarks/results.json``)."""
     path = Path(root or settings.project_root()) / "benchmarks" / "results.json"
     seeds = json.loads(path.read_text()).get("seeds", {}) if path.is_file() else {}
     values = seeds.get("05_fast_cnn", {}).get("test_accuracy_tta")
     if not values:
         raise FileNotFoundError(f"No seed runs of the fast CNN in {path}: a maintainer makes "
                                 "them with `python3 lesson.py bench --seeds 3`.")
-    return min(values), max(values)
+    return min(values), max(values), len(values)

@@ -16,7 +16,8 @@ def load(root: Path) -> dict[str, Any]:
 
 def episode_budget(table: dict[str, Any], stem: str) -> dict[str, Any]:
     """The budget of episode ``stem``: its own entries over the defaults."""
-    budget = {"min_accuracy": {}, "min_ratio": {}, "max_ratio": {}, **table["default"]}
+    budget = {"min_accuracy": {}, "min_ratio": {}, "max_ratio": {}, "min_metric": {},
+              "max_metric": {}, **table["default"]}
     budget.update(table.get("episodes", {}).get(stem, {}))
     return budget
 
