@@ -8,6 +8,7 @@ CV = "151d19e5-cv"  # cross-validated learning rates
 TABLE = "85461831"  # one hyperparameter at a time
 FILTERS = "sol-05-4"
 FAST = "0d87228e"  # fast CNN test accuracy
+ABLATION = "638bd7b6"  # the stored ablation table and the seed range of the full recipe
 GAIN = "sol-05-7"  # recall of the fast CNN
 
 CLAIMS = [
@@ -69,14 +70,39 @@ CLAIMS = [
     (NB, r"best member \((0\.\d+)\) and", SEEDS, r"Range over 3 seeds: 0\.\d+ to (0\.\d+)", ""),
     (NB, r"members' mean \((0\.\d+)\)\. You cannot", "f9eb21fb", r"their mean (0\.\d+)", ""),
     (NB, r"\(seed 3, (0\.\d+)\)", SEEDS, r"seed 3: validation accuracy (0\.\d+)", ""),
-    # the fast CNN
-    (NB, r"Training took (\d+) s in our run", "f5fb05bf", r"Training took (\d+) s", ""),
+    # the fast CNN: the ablation table and the seed runs (printed by ABLATION)
+    (NB, r"shows what the width buys: (0\.\d+)", ABLATION, r"half the width +(0\.\d+)", ""),
+    (NB, r"shows what the width buys: 0\.\d+ instead of (0\.\d+)", ABLATION,
+     r"full recipe +(0\.\d+)", ""),
+    (NB, r"in (\d+) s of training instead of", ABLATION,
+     r"half the width +0\.\d+ +-0\.\d+ +0\.\d+ +(\d+) s", ""),
+    (NB, r"of training instead of (\d+) s", ABLATION, r"full recipe +0\.\d+ +0\.\d+ +(\d+) s",
+     ""),
+    (NB, r"Row \*no batch normalisation\*: (0\.\d+)", ABLATION,
+     r"no batch normalisation +(0\.\d+)", ""),
+    (NB, r"Row \*no augmentation\*: (0\.\d+)", ABLATION, r"no augmentation +(0\.\d+)", ""),
+    (NB, r"last epoch was\s+(0\.\d+)", ABLATION,
+     r"no augmentation +0\.\d+ +-0\.\d+ +(0\.\d+)", ""),
+    (NB, r"against the full recipe's\s+(0\.\d+)", ABLATION,
+     r"full recipe +0\.\d+ +(0\.\d+)", ""),
+    (NB, r"the schedule's average: (0\.\d+)", ABLATION, r"no learning-rate schedule +(0\.\d+)",
+     ""),
+    (NB, r"Row \*no label smoothing\*: (0\.\d+)", ABLATION, r"no label smoothing +(0\.\d+)",
+     ""),
+    (NB, r"predicting each image once: (0\.\d+)", ABLATION,
+     r"no test-time augmentation +(0\.\d+)", ""),
+    (NB, r"and its mirror image\): (0\.\d+)", ABLATION, r"mirror only +(0\.\d+)", ""),
+    (NB, r"seeds range from (0\.\d+) to", ABLATION, r"seeds: test accuracy (0\.\d+) to", ""),
+    (NB, r"seeds range from 0\.\d+ to (0\.\d+)", ABLATION,
+     r"seeds: test accuracy 0\.\d+ to (0\.\d+)", ""),
+    (NB, r"\(a spread of (0\.\d+)\)", ABLATION, r"\(spread (0\.\d+)\)", ""),
+    # the fast CNN: this run
+    (NB, r"Training took (\d+) s\s+in our run", "f5fb05bf", r"Training took (\d+) s", ""),
     (NB, r"after (\d+) s of training: far above", "f5fb05bf", r"Training took (\d+) s", ""),
-    (NB, r"fast CNN reaches a test accuracy of (0\.\d+)", FAST,
-     r"Fast CNN test accuracy: (0\.\d+)", ""),
-    (NB, r"and (0\.\d+) with flip test-time\s+augmentation", FAST,
-     r"Fast CNN test accuracy with flip TTA: (0\.\d+)", ""),
-    (NB, r"episode 01's intro CNN \((0\.\d+)\)", "b79d1332",
+    (NB, r"test accuracy of (0\.\d+) without and", FAST, r"Fast CNN test accuracy: (0\.\d+)",
+     ""),
+    (NB, r"without and (0\.\d+) with\s+test-time", FAST, r"\(6 views\): (0\.\d+)", ""),
+    (NB, r"episode 01's intro CNN\s+\((0\.\d+)\)", "b79d1332",
      r"Test accuracy of 01_intro_cnn: (0\.\d+)", ""),
     # exercises 5.6 and 5.7
     (NB, r"the test accuracy rose from (0\.\d+) to", "sol-05-6", r"01_intro_cnn: (0\.\d+) without",
@@ -85,8 +111,21 @@ CLAIMS = [
      r"(0\.\d+) with\s+flip test-time", ""),
     (NB, r"Birds gained most \((0\.\d+) →", GAIN, r"bird +(0\.\d+) ->", ""),
     (NB, r"Birds gained most \(0\.\d+ → (0\.\d+)\)", GAIN, r"bird +0\.\d+ -> (0\.\d+)", ""),
-    (NB, r"already the best class, least \((0\.\d+) →", GAIN, r"ship +(0\.\d+) ->", ""),
-    (NB, r"already the best class, least \(0\.\d+ → (0\.\d+)\)", GAIN,
-     r"ship +0\.\d+ -> (0\.\d+)", ""),
-    (NB, r"Cat is still the weakest class \((0\.\d+)\)", GAIN, r"\bcat +0\.\d+ -> (0\.\d+)", ""),
+    (NB, r"gained least \((0\.\d+) →", GAIN, r"ship +(0\.\d+) ->", ""),
+    (NB, r"gained least \(0\.\d+ → (0\.\d+) and", GAIN, r"ship +0\.\d+ -> (0\.\d+)", ""),
+    (NB, r"gained least \(0\.\d+ → 0\.\d+ and (0\.\d+) →", GAIN, r"horse +(0\.\d+) ->", ""),
+    (NB, r"and 0\.\d+ → (0\.\d+)\)\. Cat", GAIN, r"horse +0\.\d+ -> (0\.\d+)", ""),
+    (NB, r"Cat is\s+still the weakest class \((0\.\d+)\)", GAIN, r"\bcat +0\.\d+ -> (0\.\d+)",
+     ""),
+    # exercise 5.8
+    (NB, r"two views added (0\.\d+) and", "sol-05-8", r"mirror only +yours 0\.\d+ \(\+(0\.\d+)\)",
+     ""),
+    (NB, r"and six views (0\.\d+) to", "sol-05-8", r"six views +yours 0\.\d+ \(\+(0\.\d+)\)",
+     ""),
+    (NB, r"to one view's (0\.\d+);", "sol-05-8", r"one view +yours (0\.\d+)", ""),
+    (NB, r"gained (0\.\d+) and 0\.\d+ from", "sol-05-8",
+     r"mirror only .*table 0\.\d+ \(\+(0\.\d+)\)", ""),
+    (NB, r"gained 0\.\d+ and (0\.\d+) from", "sol-05-8",
+     r"six views .*table 0\.\d+ \(\+(0\.\d+)\)", ""),
+    (NB, r"from its (0\.\d+)\.", "sol-05-8", r"one view .*table (0\.\d+)", ""),
 ]
