@@ -394,7 +394,7 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "cnnlesson.environment", "check"], env)
     if command == "lint":
         return run([python, "-m", "ruff", "check", *LINTED, *rest], env)
-    return run([python, "-m", "lessontools", command, *rest], env)  # bench ablation catchup learners lock
+    return run([python, "-m", "lessontools", command, *rest], env)  # the maintainer tools
 
 
 if __name__ == "__main__":

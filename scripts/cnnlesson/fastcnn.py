@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import settings
+from .models import FAST_CNN_POOLS, FAST_CNN_WIDTHS
 
 RECIPE: dict[str, Any] = {
-    "widths": (32, 64, 128, 256),
-    "pools": (True, True, True, False),
+    "widths": FAST_CNN_WIDTHS,
+    "pools": FAST_CNN_POOLS,
     "batchnorm": True,
     "augment": True,
     "label_smoothing": 0.2,

@@ -72,6 +72,12 @@ CIFAR10_STD = (63.0, 62.1, 66.7)
 """Per-channel standard deviation of the CIFAR-10 training pixels (0-255 scale)."""
 
 
+FAST_CNN_WIDTHS = (32, 64, 128, 256)
+"""The fast CNN's convolution widths (episode 05; ``cnnlesson.fastcnn.RECIPE`` uses them)."""
+FAST_CNN_POOLS = (True, True, True, False)
+"""After which convolutions of the fast CNN a 2x2 max pooling halves the image."""
+
+
 def build_fast_cnn(num_classes: int = 10, augment: bool = True, *, batchnorm: bool = True,
                    widths=None, pools=None):
     """Episode 05's best from-scratch model (the recipe in :mod:`cnnlesson.fastcnn`): blocks of
@@ -83,10 +89,8 @@ def build_fast_cnn(num_classes: int = 10, augment: bool = True, *, batchnorm: bo
     import keras
     from keras import layers
 
-    from .fastcnn import RECIPE
-
-    widths = tuple(widths or RECIPE["widths"])
-    pools = tuple(RECIPE["pools"] if pools is None else pools)
+    widths = tuple(widths or FAST_CNN_WIDTHS)
+    pools = tuple(FAST_CNN_POOLS if pools is None else pools)
     if len(widths) != len(pools):
         raise ValueError(f"{len(widths)} widths but {len(pools)} pooling flags")
     inputs = keras.Input(shape=(32, 32, 3), dtype="uint8")
