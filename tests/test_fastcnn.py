@@ -99,6 +99,7 @@ def test_notebook_builds_and_trains_the_recipe():
     cells = {c.get("id"): c.source for c in read(ROOT / "episodes" /
                                                    "05_evaluate_and_tune.ipynb").cells}
     assert f".batch({r['batch_size']}, drop_remainder=True)" in cells["aca25fb0"]
+    assert "tf.numpy_function(take_batch" in cells["aca25fb0"]  # as training_batches does
     schedule = cells["schedule-plot"]
     assert f"int({r['warmup_fraction']} * steps)" in schedule
     assert f"    {r['start_learning_rate']}, decay_steps=steps - warmup_steps" in schedule
@@ -125,6 +126,23 @@ def test_batches_stay_uint8_with_one_hot_labels():
     for image, label in zip(images.numpy(), labels.numpy(), strict=True):
         assert label.argmax() == y[image[0, 0, 0]]  # image i is filled with the value i
 
+
+
+def test_batches_are_the_shuffled_index_stream():
+    """The batches are the images at a seeded shuffle of the indices, cut from the NumPy array
+    (no tensor copy of the data): the same stream the stored ablation and seed runs trained on."""
+    import tensorflow as tf
+
+    x = np.arange(20, dtype=np.uint8)[:, None, None, None] * np.ones((1, 2, 2, 3), np.uint8)
+    y = np.arange(20) % 4
+    order = np.array(list(tf.data.Dataset.range(20).shuffle(20, seed=7).as_numpy_iterator()))
+    got = list(fastcnn.training_batches(x, y, 5, seed=7, num_classes=4))
+    assert len(got) == 4
+    for i, (images, labels) in enumerate(got):
+        picked = order[5 * i:5 * i + 5]
+        assert np.array_equal(images.numpy(), x[picked])
+        assert np.array_equal(labels.numpy().argmax(axis=1), y[picked])
+    assert sorted(order) == list(range(20))
 
 TABLE = {"machine": "2 CPU, x86_64", "date": "2026-12-01", "total_seconds": 1500.0, "rows": [
     {"row": "full recipe", "test_accuracy": 0.84, "test_accuracy_flip": 0.845,
