@@ -99,8 +99,6 @@ CLAIMS = [
     # the fast CNN: this run
     (NB, r"all 50,000\s+training images, (\d+) MB as `uint8`", "aca25fb0",
      r"training images: 50,000 \((\d+) MB\)", ""),
-    (NB, r"a second\s+copy of the (\d+) MB", "aca25fb0", r"training images: 50,000 \((\d+) MB\)",
-     ""),
     (NB, r"Training took (\d+) s\s+in our run", "f5fb05bf", r"Training took (\d+) s", ""),
     (NB, r"after (\d+) s of training: far above", "f5fb05bf", r"Training took (\d+) s", ""),
     (NB, r"test accuracy of (0\.\d+) without and", FAST, r"Fast CNN test accuracy: (0\.\d+)",

@@ -22,7 +22,7 @@ RECIPE: dict[str, Any] = {
     "pools": FAST_CNN_POOLS,
     "batchnorm": True,
     "augment": True,
-    "label_smoothing": 0.2,
+    "label_smoothing": 0.1,
     "schedule": True,
     "batch_size": 256,
     "epochs": 8,
