@@ -127,7 +127,6 @@ def test_batches_stay_uint8_with_one_hot_labels():
         assert label.argmax() == y[image[0, 0, 0]]  # image i is filled with the value i
 
 
-
 def test_batches_are_the_shuffled_index_stream():
     """The batches are the images at a seeded shuffle of the indices, cut from the NumPy array
     (no tensor copy of the data): the same stream the stored ablation and seed runs trained on."""
