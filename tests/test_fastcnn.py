@@ -79,14 +79,12 @@ def test_notebook_builds_and_trains_the_recipe():
     model arguments, and the recipe's numbers in the pipeline, schedule and compile cells."""
     from test_learning import notebook_model, same_architecture
 
-    from cnnlesson.models import build_fast_cnn
+    from cnnlesson.models import CIFAR10_MEAN, CIFAR10_STD, build_fast_cnn
     from notebook_utils import read
 
     namespace = notebook_model("05_evaluate_and_tune", "WIDTHS = (",
                                stop_at="fast_model = make_fast_cnn()")
-    import cnnlesson.models as models
-
-    namespace.update(CIFAR10_MEAN=models.CIFAR10_MEAN, CIFAR10_STD=models.CIFAR10_STD)
+    namespace.update(CIFAR10_MEAN=CIFAR10_MEAN, CIFAR10_STD=CIFAR10_STD)
     make = namespace["make_fast_cnn"]
     r = fastcnn.RECIPE
     assert namespace["WIDTHS"] == r["widths"] and namespace["POOLS"] == r["pools"]
@@ -142,6 +140,7 @@ def test_batches_are_the_shuffled_index_stream():
         assert np.array_equal(images.numpy(), x[picked])
         assert np.array_equal(labels.numpy().argmax(axis=1), y[picked])
     assert sorted(order) == list(range(20))
+
 
 TABLE = {"machine": "2 CPU, x86_64", "date": "2026-12-01", "total_seconds": 1500.0, "rows": [
     {"row": "full recipe", "test_accuracy": 0.84, "test_accuracy_flip": 0.845,
@@ -258,6 +257,5 @@ def test_the_recipe_learns_on_real_images():
     x_test, y_test = cnnlesson.stratified_subset(cifar.x_test, cifar.y_test, 2_000, seed=0)
     result = fastcnn.train(x, y, seed=0, epochs=3)
     accuracy = fastcnn.test_accuracies(result["model"], x_test, y_test)
-    print(accuracy)
     assert accuracy["plain"] > 0.30, accuracy
     assert accuracy["tta"] >= accuracy["plain"] - 0.02, accuracy

@@ -538,6 +538,28 @@ def class_counts(y: np.ndarray, class_names: Sequence[str]) -> dict[str, int]:
     return {name: int(c) for name, c in zip(class_names, counts, strict=True)}
 
 
+def numpy_batch_loader(x, y, *, sort: bool = False):
+    """A ``tf.data`` map function from a batch of indices to ``(x[indices], y[indices])``,
+    cut from the NumPy arrays by ``tf.numpy_function``: only the batch is copied, never the
+    whole array (``tf.constant`` of the array would copy all of it, and more while it
+    converts). ``sort`` takes each batch's indices in increasing order."""
+    import numpy as np
+    import tensorflow as tf
+
+    def take(indices):
+        if sort:
+            indices = np.sort(indices)
+        return x[indices], y[indices]
+
+    def load(indices):
+        images, labels = tf.numpy_function(take, [indices], (x.dtype, y.dtype))
+        images.set_shape((None, *x.shape[1:]))
+        labels.set_shape((None, *y.shape[1:]))
+        return images, labels
+
+    return load
+
+
 def array_batches(x, y, *, batch_size: int = 32, shuffle: bool = True, seed: int | None = None):
     """A ``tf.data`` pipeline of ``(x, y)`` batches for ``model.fit``, cut from the NumPy
     arrays as they are needed (episode 06). ``fit`` on whole NumPy arrays first copies them
@@ -551,16 +573,7 @@ def array_batches(x, y, *, batch_size: int = 32, shuffle: bool = True, seed: int
         raise ValueError(f"{len(x)} images but {len(y)} labels")
     if len(x) == 0 or batch_size < 1:
         raise ValueError("need at least one image and a batch size of at least 1")
-
-    def take(indices):
-        indices = np.sort(indices)
-        return x[indices], y[indices]
-
-    def fetch(indices):
-        images, labels = tf.numpy_function(take, [indices], (x.dtype, y.dtype))
-        images.set_shape((None, *x.shape[1:]))
-        labels.set_shape((None, *y.shape[1:]))
-        return images, labels
+    fetch = numpy_batch_loader(x, y, sort=True)
 
     indices = tf.data.Dataset.range(len(x))
     if shuffle:

@@ -95,21 +95,18 @@ def learning_rate_schedule(steps: int, r: dict[str, Any] | None = None):
 
 def training_batches(x, y, batch_size: int, *, seed: int = 42, num_classes: int = 10):
     """Shuffled batches of ``(uint8 images, one-hot labels)``, cut from the NumPy arrays by
-    shuffled indices as they are needed: no copy of the whole data set is made (``tf.constant``
-    of the 50,000 images would cost 150 MB, and twice that while it converts). The last,
-    incomplete batch is dropped (every batch has the same size)."""
+    shuffled indices as they are needed (:func:`cnnlesson.data.numpy_batch_loader`, as
+    episode 05 does), so no copy of the whole data set is made. The last, incomplete batch is
+    dropped (every batch has the same size)."""
     import numpy as np
     import tensorflow as tf
 
-    x, y = np.asarray(x), np.asarray(y)
+    from .data import numpy_batch_loader
 
-    def take_batch(indices):
-        return x[indices], y[indices]
+    load = numpy_batch_loader(np.asarray(x), np.asarray(y))
 
     def load_batch(indices):
-        images, labels = tf.numpy_function(take_batch, [indices], (x.dtype, y.dtype))
-        images.set_shape((None, *x.shape[1:]))
-        labels.set_shape((None, *y.shape[1:]))
+        images, labels = load(indices)
         return images, tf.one_hot(labels, num_classes)
 
     return (tf.data.Dataset.range(len(x))
